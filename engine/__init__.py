@@ -1,0 +1,1 @@
+"""Pipeline execution engine: Orca-style messages and handlers, free of Django."""

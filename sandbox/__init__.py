@@ -1,0 +1,1 @@
+"""Standalone simulators of the infrastructure the platform deploys to."""
