@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.expressions.environment import ExpressionEnvironment
-from engine.expressions.errors import ExpressionError, InternalExpressionError
+from engine.expressions.errors import ExpressionError
 from engine.expressions.evaluator import evaluate_tree
 from engine.expressions.limits import MAX_DOCUMENT_DEPTH, MAX_STRING_LENGTH
 from engine.expressions.parser import parse
@@ -120,15 +120,18 @@ class _Run:
         self.env = env
         self.summary: Summary = {}
 
-    def record(self, key: str, level: str, description: str) -> None:
+    def record(
+        self, key: str, level: str, description: str, error: ExpressionError | None = None
+    ) -> None:
         # Orca strips '$' so a stored summary can never be evaluated again as an expression.
-        self.summary.setdefault(key, []).append(
-            {
-                "description": description.replace("$", ""),
-                "level": level,
-                "timestamp": self.env.now_ms(),
-            }
-        )
+        note: dict[str, object] = {
+            "description": description.replace("$", ""),
+            "level": level,
+            "timestamp": self.env.now_ms(),
+        }
+        if error is not None:
+            note["exceptionType"] = type(error).__name__
+        self.summary.setdefault(key, []).append(note)
 
     def value(self, value: object, field_name: str | None, depth: int) -> object:
         if isinstance(value, str):
@@ -162,7 +165,9 @@ class _Run:
         try:
             parts = scan(text)
         except ExpressionError as exc:
-            self.record(_simple_key(text), "ERROR", f"Failed to evaluate {label} {exc.message}")
+            self.record(
+                _simple_key(text), "ERROR", f"Failed to evaluate {label} {exc.message}", exc
+            )
             return text
         whole = len(parts) == 1 and isinstance(parts[0], ExpressionPart)
         pieces: list[str] = []
@@ -174,12 +179,8 @@ class _Run:
                 continue
             try:
                 result = evaluate_tree(parse(part.inner), self.env)
-            except InternalExpressionError as exc:
-                self.record(part.key, "ERROR", f"Failed to evaluate {label} {exc.message}")
-                pieces.append(part.source)
-                continue
             except ExpressionError as exc:
-                self.record(part.key, "ERROR", f"Failed to evaluate {label} {exc.message}")
+                self.record(part.key, "ERROR", f"Failed to evaluate {label} {exc.message}", exc)
                 pieces.append(part.source)
                 continue
             if whole:
