@@ -1,0 +1,100 @@
+"""RunTask: one invocation of a task; RUNNING re-queues it after its backoff."""
+
+from __future__ import annotations
+
+from engine.errors import UnknownTaskTypeError
+from engine.failure import exception_details, failure_status, is_manually_skipped
+from engine.handlers.lookup import find_task
+from engine.messages import CompleteTask, PauseTask, RunTask
+from engine.model import Stage
+from engine.model import Task as TaskRecord
+from engine.rescheduling import next_run
+from engine.runtime import Runtime
+from engine.status import Status
+from engine.task_outcomes import apply_result, backoff_ms, completion_status
+from engine.tasks import Task, TaskRetryableError
+from engine.timeouts import stage_timeout_message, task_timeout_message
+
+
+def handle(message: RunTask, runtime: Runtime) -> None:
+    found = find_task(message, runtime)
+    if found is None:
+        return
+    stage, record = found
+    if record.status != Status.RUNNING or message.generation != record.run_generation:
+        return  # a duplicate, or superseded by a reschedule
+    execution = stage.execution
+    try:
+        task = runtime.registry.task(record.implementing_class)
+    except UnknownTaskTypeError as error:
+        _fail(stage, record, runtime, str(error), type(error).__name__)
+        return
+    if execution.canceled or execution.status.is_complete:
+        _cancel(stage, record, task, runtime)
+    elif execution.status == Status.PAUSED:
+        runtime.push(PauseTask(execution.id, stage.id, record.id))
+    elif is_manually_skipped(stage):
+        runtime.push(CompleteTask(execution.id, stage.id, record.id, Status.SKIPPED))
+    else:
+        _run(stage, record, task, runtime)
+
+
+def _run(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None:
+    now = runtime.now()
+    timeout = stage_timeout_message(stage, now) or task_timeout_message(task, record, stage, now)
+    if timeout is not None:
+        if stage.context.get("markSuccessfulOnTimeout") is True:
+            _complete(stage, record, runtime, Status.SUCCEEDED, None)
+        else:
+            _fail(stage, record, runtime, timeout, "TimeoutException")
+        return
+    try:
+        result = task.execute(stage)
+    except TaskRetryableError:
+        _poll_again(stage, record, task, runtime)
+        return
+    except Exception as error:
+        _fail(stage, record, runtime, str(error) or type(error).__name__, type(error).__name__)
+        return
+    changed = apply_result(stage, result)
+    for event in result.events:
+        runtime.publish(event)
+    if result.status == Status.RUNNING:
+        _poll_again(stage, record, task, runtime)
+        return
+    if changed:
+        runtime.repository.store_stage(stage)
+    _complete(stage, record, runtime, completion_status(stage, result.status), result.status)
+
+
+def _poll_again(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None:
+    run = next_run(stage, record)
+    runtime.repository.store_stage(stage)
+    delay = backoff_ms(task, stage, non_retryable_ms=runtime.settings.non_retryable_backoff_ms)
+    runtime.push(run, delay)
+
+
+def _cancel(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None:
+    try:
+        result = task.on_cancel(stage)
+    except Exception as error:
+        stage.context["cancelError"] = str(error)
+        runtime.repository.store_stage(stage)
+    else:
+        if result is not None and apply_result(stage, result):
+            runtime.repository.store_stage(stage)
+    _complete(stage, record, runtime, Status.CANCELED, None)
+
+
+def _fail(stage: Stage, record: TaskRecord, runtime: Runtime, error: str, kind: str) -> None:
+    details = exception_details(error, exception_type=kind, now=runtime.now())
+    stage.context["exception"] = details
+    record.task_exception_details = details
+    runtime.repository.store_stage(stage)
+    _complete(stage, record, runtime, failure_status(stage), Status.TERMINAL)
+
+
+def _complete(
+    stage: Stage, record: TaskRecord, runtime: Runtime, status: Status, returned: Status | None
+) -> None:
+    runtime.push(CompleteTask(stage.execution.id, stage.id, record.id, status, returned))
