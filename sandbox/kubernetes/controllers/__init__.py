@@ -1,0 +1,1 @@
+"""Simulated controllers (kubelet, workload controllers, endpoints, garbage collector)."""
