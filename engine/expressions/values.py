@@ -157,12 +157,18 @@ def converted_string(value: object) -> str:
 
     This is what `'text' + list` and a `${list}` embedded in longer text produce in SpEL.
     """
+    return _converted(value, 0)
+
+
+def _converted(value: object, depth: int) -> str:
+    if depth > 200:
+        raise ExpressionError("value is nested too deeply to convert to a string")
     value = unwrap(value)
     if isinstance(value, list | tuple):
         parts: list[str] = []
         size = 0
         for index, item in enumerate(value):
-            text = "null" if item is None else converted_string(item)
+            text = "null" if item is None else _converted(item, depth + 1)
             size += len(text) + (1 if index else 0)
             check_length(size)
             parts.append(text)
