@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from engine.expressions.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.limits import MAX_REPEATED_TEXT, check_length
@@ -10,6 +11,7 @@ from engine.expressions.values import (
     check_float,
     check_integer,
     converted_string,
+    is_integer,
     is_number,
     type_name,
     unwrap,
@@ -29,8 +31,8 @@ def apply(op: str, left: object, right: object) -> object:
     left, right = unwrap(left), unwrap(right)
     if op == "+":
         return add(left, right)
-    if op == "*" and isinstance(left, str) and isinstance(right, int):
-        return _repeat(left, right)
+    if op == "*" and isinstance(left, str) and is_integer(right):
+        return _repeat(left, cast(int, right))
     if not (is_number(left) and is_number(right)):
         raise _unsupported(op, left, right)
     a: int | float = left  # type: ignore[assignment]

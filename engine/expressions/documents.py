@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Mapping
 
@@ -37,6 +38,8 @@ class _Walk:
             raise ExpressionLimitError(f"value nests deeper than {MAX_DOCUMENT_DEPTH} levels")
         if isinstance(value, NotEvaluable):
             return self.copy(value.value, depth)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ExpressionError("NaN and Infinity cannot be represented")
         if value is None or isinstance(value, bool | int | float):
             self.size += 8
             return value
@@ -90,13 +93,17 @@ def to_json(value: object) -> str:
 def read_json(text: str) -> object:
     """`#readJson`: a JSON array when the text starts with '[', otherwise a JSON object."""
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise ExpressionError(f"#readJson failed: {_reason(exc)}") from None
     wanted = list if text.startswith("[") else dict
     if not isinstance(parsed, wanted):
         raise ExpressionError(f"#readJson failed: expected a JSON {wanted.__name__}")
     return to_plain(parsed)
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def read_yaml(text: str) -> object:

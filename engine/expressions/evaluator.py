@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from engine.expressions import arithmetic, documents, methods, typerefs
@@ -26,6 +27,7 @@ from engine.expressions.values import (
     unwrap,
 )
 
+_NUMERIC_INDEX = re.compile(r"[+-]?[0-9]{1,10}")
 # Orca rewrites a bare `deployedServerGroups` into `#deployedServerGroups()`.
 _ALIASED_FUNCTIONS = frozenset({"deployedServerGroups"})
 
@@ -226,7 +228,7 @@ class _Evaluator:
 
     @staticmethod
     def _position(key: object) -> int:
-        if isinstance(key, str) and key.strip().lstrip("+-").isdigit() and len(key) < 12:
+        if isinstance(key, str) and _NUMERIC_INDEX.fullmatch(key):
             key = int(key)  # SpEL converts a numeric string index to an int
         if isinstance(key, int) and not isinstance(key, bool) and abs(key) <= INT_MAX:
             return key

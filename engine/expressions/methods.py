@@ -124,6 +124,18 @@ def _replace_first(s: str, args: list[object]) -> str:
     return regexes.replace(_text(args[0]), s, _text(args[1]), first_only=True)
 
 
+def _equals_ignore_case(s: str, other: str | None) -> bool:
+    # Java compares char by char (upper, then lower case), so 'ß' never equals "SS".
+    return (
+        other is not None
+        and len(s) == len(other)
+        and all(
+            a == b or a.upper() == b.upper() or a.lower() == b.lower()
+            for a, b in zip(s, other, strict=True)
+        )
+    )
+
+
 def _java_trim(s: str) -> str:
     # String.trim removes code points <= U+0020 only, not all Unicode whitespace.
     return s.strip("".join(chr(c) for c in range(0x21)))
@@ -173,10 +185,7 @@ _STRING: dict[str, Method] = {
     "isEmpty": _nullary(lambda s: s == ""),
     "indexOf": _index_of,
     "lastIndexOf": _last_index_of,
-    "equalsIgnoreCase": _unary(
-        lambda s, other: other is not None and s.casefold() == other.casefold(),
-        lambda v: None if v is None else _text(v),
-    ),
+    "equalsIgnoreCase": _unary(_equals_ignore_case, lambda v: None if v is None else _text(v)),
     "matches": _unary(lambda s, pattern: regexes.full_match(pattern, s), _text),
     "charAt": _char_at,
     "concat": _concat,

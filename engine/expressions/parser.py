@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -252,7 +253,10 @@ def _number(text: str, pos: int) -> int | float:
     if lowered.startswith("0x"):
         value = int(lowered[2:].rstrip("l"), 16)
     elif lowered.endswith(("f", "d")) or "." in lowered or "e" in lowered:
-        return float(lowered.rstrip("fd"))
+        number = float(lowered.rstrip("fd"))
+        if math.isinf(number):
+            raise ExpressionSyntaxError(f"the value '{text}' cannot be parsed as a double", pos)
+        return number
     else:
         value = int(lowered.rstrip("l"))
     if not LONG_MIN <= value <= LONG_MAX:

@@ -14,6 +14,7 @@ from typing import Any
 from engine.expressions.errors import ExpressionError, ExpressionLimitError
 from engine.expressions.limits import MAX_REGEX_INPUT, MAX_REGEX_LENGTH, check_length
 
+_DIGITS = "0123456789"
 _RE2_MEMORY = 8 << 20  # per compiled program; bounds what a large character class can cost
 
 
@@ -96,11 +97,11 @@ def _replacement(template: str, regex: Any) -> list[str | int]:
                 raise ExpressionError(f"no group with name {{{name}}} in the replacement")
             group = names[name]
             index = end + 1
-        elif template[index].isdigit():
+        elif template[index] in _DIGITS:
             group = int(template[index])
             index += 1
             # Java keeps reading digits while the number is still a valid group.
-            while index < len(template) and template[index].isdigit():
+            while index < len(template) and template[index] in _DIGITS:
                 candidate = group * 10 + int(template[index])
                 if candidate > groups:
                     break

@@ -40,6 +40,10 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def is_list(value: object) -> bool:
     return isinstance(value, list | tuple)
 

@@ -215,6 +215,7 @@ class TestStringsAndConcatenation:
             ("'Hello'.lastIndexOf('l')", 3),
             ("'Hello'.equals('Hello')", True),
             ("'Hello'.equalsIgnoreCase('hELLO')", True),
+            ("'stra\u00dfe'.equalsIgnoreCase('STRASSE')", False),  # char by char, as in Java
             ("'release-12'.matches('release-\\d+')", True),
             ("'release-12x'.matches('release-\\d+')", False),
             ("'Hello'.charAt(1)", "e"),

@@ -185,6 +185,23 @@ class TestRegularExpressions:
         fails("'a' matches 1")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{1, 2}['+-5']",
+        "{1, 2}['\u00b2']",  # a Unicode digit is not an index
+        "'abc'.replaceAll('b', '$\u00b2')",
+        "#readJson('{\"a\": NaN}')",
+        "#readYaml('a: .inf')",
+        "'a' * true",
+        "1e999",
+        "#toFloat('1e999')",
+    ],
+)
+def test_odd_inputs_fail_as_expression_errors(text: str) -> None:
+    fails(text)
+
+
 class TestUrlFetching:
     def test_disabled_by_default_even_for_metadata_addresses(self) -> None:
         for url in ("http://169.254.169.254/latest", "http://localhost:8080", "file:///etc/passwd"):
