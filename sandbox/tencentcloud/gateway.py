@@ -6,7 +6,7 @@ import json
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -49,6 +49,26 @@ class CallRecord:
     region: str | None
     params: dict[str, Any]
     error_code: str | None
+    response: dict[str, Any]  # the `Response` object sent back
+
+
+@dataclass
+class _Call:
+    """What is known about a call so far, for the log."""
+
+    request_id: str
+    service: str | None = None
+    action: str | None = None
+    region: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class _RawFailure(Exception):
+    """An injected non-JSON HTTP failure."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class Gateway:
@@ -77,68 +97,49 @@ class Gateway:
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
-        service: Service | None = None
-        action = region = None
-        params: dict[str, Any] = {}
+        call = _Call(request_id)
         try:
-            if request.method not in ("GET", "POST"):
-                raise ApiError(
-                    "InvalidRequest", f"The HTTP method {request.method} is not supported."
-                )
-            auth = signing.verify(
-                signing.SignedRequest(
-                    request.method, request.path, request.query, request.headers, request.body
-                ),
-                secret_for=self.accounts.get,
-                now=self.wall_clock(),
-                window_seconds=self.signature_window_seconds,
-            )
-            service, action = self._route(auth.service, request.headers)
-            region = request.headers.get("x-tc-region")
-            params = self._params(request)
-            fault = self.faults.take(service.name, action)
-            if fault is not None and isinstance(fault.error, int):
-                self._log(
-                    request_id,
-                    service=service,
-                    action=action,
-                    region=region,
-                    params=params,
-                    error_code=f"HTTP {fault.error}",
-                )
-                return HttpResponse(
-                    fault.error, "text/plain", f"injected HTTP {fault.error}".encode()
-                )
-            if fault is not None:
-                assert isinstance(fault.error, str)
-                raise ApiError(fault.error, fault.message)
-            result = self._dispatch(
-                service=service,
-                action=action,
-                region=region,
-                params=params,
-                request_id=request_id,
-                method=request.method,
-            )
+            fields = self._serve(request, call)
+        except _RawFailure as failure:
+            self._log(call, {}, f"HTTP {failure.status}")
+            return HttpResponse(failure.status, "text/plain", f"HTTP {failure.status}".encode())
         except ApiError as error:
-            self._log(
-                request_id,
-                service=service,
-                action=action,
-                region=region,
-                params=params,
-                error_code=error.code,
-            )
-            return _reply({"Error": {"Code": error.code, "Message": error.message}}, request_id)
-        self._log(
-            request_id,
-            service=service,
-            action=action,
-            region=region,
-            params=params,
-            error_code=None,
+            fields = {"Error": {"Code": error.code, "Message": error.message}}
+            self._log(call, fields, error.code)
+        else:
+            self._log(call, fields, None)
+        body = {"Response": {**fields, "RequestId": request_id}}
+        return HttpResponse(200, JSON, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+    def _serve(self, request: HttpRequest, call: _Call) -> dict[str, Any]:
+        if request.method not in ("GET", "POST"):
+            raise ApiError("InvalidRequest", f"The HTTP method {request.method} is not supported.")
+        auth = signing.verify(
+            signing.SignedRequest(
+                request.method, request.path, request.query, request.headers, request.body
+            ),
+            secret_for=self.accounts.get,
+            now=self.wall_clock(),
+            window_seconds=self.signature_window_seconds,
         )
-        return _reply(result, request_id)
+        service, call.action = self._route(auth.service, request.headers)
+        call.service = service.name
+        call.region = request.headers.get("x-tc-region")
+        call.params = self._params(request)
+        fault = self.faults.take(service.name, call.action)
+        if fault is not None:
+            if isinstance(fault.error, int):
+                raise _RawFailure(fault.error)
+            raise ApiError(fault.error, fault.message)
+        handler = service.actions[call.action]
+        with self.world.lock:
+            run_until(self.world, self.clock.now())
+            ctx = ActionContext(self.world, self.world.region(call.region), call.request_id)
+            reader = Params(call.params, lenient=request.method == "GET")
+            result = handler(ctx, reader)
+            reader.finish()
+            settle(self.world)
+        return result
 
     def _route(self, service_name: str, headers: Mapping[str, str]) -> tuple[Service, str]:
         service = self.services.get(service_name)
@@ -181,43 +182,15 @@ class Gateway:
             raise ApiError("InvalidParameter", "The request body must be a JSON object.")
         return body
 
-    def _dispatch(
-        self,
-        *,
-        service: Service,
-        action: str,
-        region: str | None,
-        params: dict[str, Any],
-        request_id: str,
-        method: str,
-    ) -> dict[str, Any]:
-        handler = service.actions[action]
-        with self.world.lock:
-            run_until(self.world, self.clock.now())
-            ctx = ActionContext(self.world, self.world.region(region), request_id)
-            reader = Params(params, lenient=method == "GET")
-            result = handler(ctx, reader)
-            reader.finish()
-            settle(self.world)
-        return result
-
-    def _log(
-        self,
-        request_id: str,
-        *,
-        service: Service | None,
-        action: str | None,
-        region: str | None,
-        params: dict[str, Any],
-        error_code: str | None,
-    ) -> None:
+    def _log(self, call: _Call, response: dict[str, Any], error_code: str | None) -> None:
         self.calls.append(
             CallRecord(
-                request_id, service.name if service else None, action, region, params, error_code
+                request_id=call.request_id,
+                service=call.service,
+                action=call.action,
+                region=call.region,
+                params=call.params,
+                error_code=error_code,
+                response=response,
             )
         )
-
-
-def _reply(fields: dict[str, Any], request_id: str) -> HttpResponse:
-    body = json.dumps({"Response": {**fields, "RequestId": request_id}}, ensure_ascii=False)
-    return HttpResponse(200, JSON, body.encode("utf-8"))

@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "EnhancedService": {
         "SecurityService": {"Enabled": True},
         "MonitorService": {"Enabled": True},
-        "AutomationService": {"Enabled": False},
+        "AutomationToolsService": {"Enabled": False},
     },
     "InstanceMarketOptions": None,
     "CamRoleName": "",
