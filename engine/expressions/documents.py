@@ -18,7 +18,7 @@ from engine.expressions.limits import (
     MAX_STRING_LENGTH,
     check_length,
 )
-from engine.expressions.values import JavaType, NotEvaluable, java_string
+from engine.expressions.values import JavaObject, JavaType, NotEvaluable, java_string
 
 
 class _Walk:
@@ -62,6 +62,8 @@ class _Walk:
             return text
         if isinstance(value, JavaType):
             raise ExpressionError(f"a type reference T({value.name}) is not a value")
+        if isinstance(value, JavaObject):
+            return self.copy(value.to_plain(), depth)
         raise ExpressionError(f"unsupported value of type {type(value).__name__}")
 
     def _key(self, key: object) -> object:
@@ -106,11 +108,34 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _expanded_nodes(value: object, memo: dict[int, int], depth: int = 0) -> int:
+    """Node count once YAML aliases are expanded, computed over the shared graph (cheaply)."""
+    if depth > MAX_DOCUMENT_DEPTH:
+        raise ExpressionLimitError(f"value nests deeper than {MAX_DOCUMENT_DEPTH} levels")
+    if not isinstance(value, list | dict):
+        return 1
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    children = value.values() if isinstance(value, dict) else value
+    total = 1 + sum(_expanded_nodes(child, memo, depth + 1) for child in children)
+    memo[id(value)] = total
+    return total
+
+
+def _check_aliases(parsed: object) -> None:
+    if _expanded_nodes(parsed, {}) > MAX_DOCUMENT_NODES:
+        raise ExpressionLimitError(
+            f"document has more than {MAX_DOCUMENT_NODES} elements once aliases are expanded"
+        )
+
+
 def read_yaml(text: str) -> object:
     try:
         parsed = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise ExpressionError(f"#readYaml failed: {_reason(exc)}") from None
+    _check_aliases(parsed)
     return to_plain(parsed)
 
 
@@ -119,6 +144,7 @@ def read_all_yaml(text: str) -> list[object]:
         documents = list(yaml.safe_load_all(text))
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise ExpressionError(f"#readAllYaml failed: {_reason(exc)}") from None
+    _check_aliases(documents)
     plain = to_plain(documents)
     assert isinstance(plain, list)
     return plain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from engine.expressions import arithmetic, documents, methods, typerefs
+from engine.expressions import arithmetic, dates, documents, methods, typerefs
 from engine.expressions import nodes as n
 from engine.expressions.environment import ExpressionEnvironment
 from engine.expressions.errors import (
@@ -117,8 +117,11 @@ class _Evaluator:
                 return self._call(this, name, [self.eval(a, this) for a in args])
             case n.TypeRef(name=name):
                 return typerefs.resolve(name)
-            case n.NewObject(type_name=name):
-                raise ExpressionError(f"type '{name}' is not allowed in expressions")
+            case n.NewObject(type_name=name, args=args):
+                constructor = dates.CONSTRUCTORS.get(name)
+                if constructor is None:
+                    raise ExpressionError(f"type '{name}' is not allowed in expressions")
+                return constructor([self.eval(a, this) for a in args], self.env.now_ms)
         raise InternalExpressionError(f"unknown node {type(node).__name__}")
 
     # --- names ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.expressions import regexes
+from engine.expressions import dates, regexes
 from engine.expressions.errors import ExpressionError
 from engine.expressions.limits import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, check_length
 from engine.expressions.values import equals, is_number, java_string, type_name, unwrap
@@ -295,6 +295,10 @@ def call_method(target: object, name: str, args: list[object]) -> object:
         raise ExpressionError(f"method call: attempted to call method {name}() on null")
     method = _table(target).get(name)
     if method is None:
+        if isinstance(target, dates.JavaDate):
+            return dates.date_method(target, name, args)
+        if isinstance(target, dates.DateFormat):
+            return dates.format_method(target, name, args)
         raise _no_method(target, name, args)
     try:
         return method(target, args)

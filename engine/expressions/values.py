@@ -23,6 +23,25 @@ class JavaType:
         return f"T({self.name})"
 
 
+class JavaObject:
+    """An allow-listed Java object (a Date, a SimpleDateFormat) re-implemented in Python."""
+
+    java_type = "java.lang.Object"
+
+    def to_java_string(self) -> str:
+        raise NotImplementedError
+
+    def to_plain(self) -> object:
+        """What the object becomes in a result (Jackson's serialization of it)."""
+        raise ExpressionError(f"an object of type {self.java_type} is not a value")
+
+    def java_equals(self, other: object) -> bool:
+        return self is other
+
+    def java_compare(self, other: object) -> int | None:
+        return None
+
+
 class NotEvaluable:
     """What `#doNotEval(x)` returns: `x`, marked so `#toJson` accepts `${` inside it."""
 
@@ -66,6 +85,8 @@ def type_name(value: object) -> str:
         return "java.util.LinkedHashMap"
     if isinstance(value, JavaType):
         return "java.lang.Class"
+    if isinstance(value, JavaObject):
+        return value.java_type
     return "java.lang.Object"
 
 
@@ -152,6 +173,8 @@ def _write_java(value: object, parts: list[str], size: list[int], depth: int = 0
         _emit(parts, size, "}")
     elif isinstance(value, JavaType):
         _emit(parts, size, f"class {value.name}")
+    elif isinstance(value, JavaObject):
+        _emit(parts, size, value.to_java_string())
     else:
         raise ExpressionError(f"cannot convert {type_name(value)} to a string")
 
@@ -220,6 +243,8 @@ def equals(left: object, right: object) -> bool:
         return left.keys() == right.keys() and all(equals(left[k], right[k]) for k in left)
     if isinstance(left, JavaType) and isinstance(right, JavaType):
         return left.name == right.name
+    if isinstance(left, JavaObject):
+        return left.java_equals(right)
     return False
 
 
@@ -235,6 +260,10 @@ def compare(left: object, right: object) -> int:
         return (left > right) - (left < right)
     if isinstance(left, bool) and isinstance(right, bool):
         return int(left) - int(right)
+    if isinstance(left, JavaObject):
+        order = left.java_compare(right)
+        if order is not None:
+            return order
     raise ExpressionError(f"cannot compare instances of {type_name(left)} and {type_name(right)}")
 
 

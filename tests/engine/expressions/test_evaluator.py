@@ -349,8 +349,8 @@ class TestTypes:
             "T(java.lang.Class).forName('java.lang.Runtime')",
             "T(java.io.File)",
             "new java.io.File('/')",
-            "new java.util.Date()",
             "new String('x')",
+            "new java.util.Random()",
         ],
     )
     def test_other_types_are_not_allowed(self, text: str, data_env: ExpressionEnvironment) -> None:
@@ -368,6 +368,56 @@ class TestTypes:
     def test_a_type_reference_is_not_a_result_value(self, data_env: ExpressionEnvironment) -> None:
         with pytest.raises(ExpressionError, match="not a value"):
             ev("T(Math)", data_env)
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "new java.text.SimpleDateFormat('yyyyMMdd-HHmm').format(new java.util.Date())",
+                "20240405-1934",
+            ),
+            (
+                "new java.text.SimpleDateFormat(\"yyyy-MM-dd'T'HH:mm:ss.SSSZ\").format(0)",
+                "1970-01-01T00:00:00.000+0000",
+            ),
+            (
+                "new java.text.SimpleDateFormat('EEE, d MMM yy h:mm a z').format(1712345678000)",
+                "Fri, 5 Apr 24 7:34 PM UTC",
+            ),
+            (
+                "new java.text.SimpleDateFormat('D w W F u EEEE MMMM').format(1712345678000)",
+                "96 14 1 1 5 Friday April",
+            ),
+            ("new java.text.SimpleDateFormat(\"'o''clock' HH\").format(0)", "o'clock 00"),
+            ("new java.util.Date().toString()", "Fri Apr 05 19:34:38 UTC 2024"),
+            ("new java.util.Date().getTime()", NOW_MS),
+            ("new java.util.Date()", NOW_MS),  # a date in a result is its timestamp (Jackson)
+            ("new java.util.Date(0) < new java.util.Date()", True),
+            ("new java.util.Date(0).before(new java.util.Date(1))", True),
+            ("'at ' + new java.util.Date(0)", "at Thu Jan 01 00:00:00 UTC 1970"),
+        ],
+    )
+    def test_date_formatting_uses_the_injected_clock_in_utc(
+        self, text: str, expected: object, data_env: ExpressionEnvironment
+    ) -> None:
+        assert ev(text, data_env) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("new java.text.SimpleDateFormat('yyyy-bb')", "illegal pattern character 'b'"),
+            ("new java.text.SimpleDateFormat('yyyy')", "is not a value"),
+            ("new java.text.SimpleDateFormat('y').format('today')", "cannot format"),
+            ("new java.util.Date(9223372036854775807)", "outside the years"),
+            ("new java.util.Date().setTime(0)", "cannot be found"),
+            ("new java.text.SimpleDateFormat('y').parse('2024')", "cannot be found"),
+        ],
+    )
+    def test_date_errors(self, text: str, message: str, data_env: ExpressionEnvironment) -> None:
+        with pytest.raises(ExpressionError, match=message):
+            ev(text, data_env)
 
 
 def test_results_are_copies_of_environment_data(data_env: ExpressionEnvironment) -> None:

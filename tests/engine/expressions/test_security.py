@@ -281,7 +281,7 @@ _TOKENS = [
 ]
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=200))
 def test_random_text_raises_only_expression_errors(text: str) -> None:
     try:
@@ -292,7 +292,7 @@ def test_random_text_raises_only_expression_errors(text: str) -> None:
         pass
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_TOKENS), max_size=30).map(" ".join))
 def test_random_token_soup_raises_only_expression_errors(text: str) -> None:
     try:
@@ -303,7 +303,7 @@ def test_random_token_soup_raises_only_expression_errors(text: str) -> None:
         pass
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=120))
 def test_processing_and_checking_random_strings_never_raise(text: str) -> None:
     processed = process({"k": text, "w": "${" + text + "}"}, ENV)
