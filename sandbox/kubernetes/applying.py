@@ -64,7 +64,9 @@ def _walk(schema: Schema, model: str | None, value: Obj, prefix: Path, out: set[
     for key, item in value.items():
         path = (*prefix, f"f:{key}")
         info = schema.field(model, key)
-        if isinstance(item, dict) and item and (info is None or info.container != "list"):
+        if isinstance(item, dict) and not item:
+            continue
+        if isinstance(item, dict) and (info is None or info.container != "list"):
             child = info.elem if info is not None and info.is_model and not info.container else None
             _walk(schema, child, item, path, out)
         elif isinstance(item, list) and info is not None and info.list_type == "map":
@@ -122,16 +124,18 @@ def value_at(schema: Schema, model: str, obj: Obj, path: Path) -> Any:
 
 
 def remove_at(schema: Schema, model: str, obj: Obj, path: Path) -> None:
+    """Remove the field or list item at `path`, then prune maps and lists it left empty."""
     parent, info = _navigate(schema, model, obj, path[:-1])
     last = path[-1]
     if last.startswith("f:"):
         if isinstance(parent, dict):
             parent.pop(last[2:], None)
-        return
-    if isinstance(parent, list):
+    elif isinstance(parent, list):
         index = _find_item(parent, last, info)
         if index is not None:
             parent.pop(index)
+    if len(path) > 1 and isinstance(parent, (dict, list)) and not parent:
+        remove_at(schema, model, obj, path[:-1])
 
 
 def to_fields_v1(paths: set[Path]) -> Obj:
@@ -276,9 +280,14 @@ def apply(
     merged = _merge(schema, model, clone(base), config)
     previous = managed.sets.get(key, set())
     owned_by_others = set().union(*(p for k, p in managed.sets.items() if k != key))
-    for path in sorted(previous - applied, key=len, reverse=True):
-        if path not in owned_by_others and not any(o[: len(path)] == path for o in owned_by_others):
-            remove_at(schema, model, merged, path)
+    removed: list[Path] = []
+    for path in sorted(previous - applied, key=len):
+        if any(path[: len(r)] == r for r in removed):
+            continue  # an ancestor (e.g. the whole list item) is already gone
+        if path in owned_by_others or any(o[: len(path)] == path for o in owned_by_others):
+            continue
+        remove_at(schema, model, merged, path)
+        removed.append(path)
     managed.sets[key] = applied
     merged.setdefault("metadata", {})["managedFields"] = managed.entries(api_version, now, {key})
     return merged

@@ -45,6 +45,7 @@ MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 PATCH_TYPES = (APPLY_PATCH, STRATEGIC_PATCH, MERGE_PATCH, JSON_PATCH)
 
+_DELETE_RETURNS_OBJECT = (kinds.PODS, kinds.SERVICES, kinds.SERVICEACCOUNTS)
 _READONLY_META = (
     "uid",
     "creationTimestamp",
@@ -272,6 +273,15 @@ class Registry:
             obj["status"] = {"phase": "Active"}
         elif rtype is kinds.INGRESSES:
             obj["status"] = {"loadBalancer": {}}
+        elif rtype in (kinds.REPLICASETS, kinds.STATEFULSETS):
+            obj["status"] = {"replicas": 0}  # not omitempty in the Go type
+        elif rtype is kinds.DAEMONSETS:
+            obj["status"] = {
+                "currentNumberScheduled": 0,
+                "numberMisscheduled": 0,
+                "desiredNumberScheduled": 0,
+                "numberReady": 0,
+            }
         else:
             obj["status"] = {}
 
@@ -707,28 +717,39 @@ class Registry:
                 umeta["finalizers"] = finalizers
             if not finalizers and not graceful:
                 final = self.store.remove(rtype.key, obj)
-                if rtype is kinds.PODS:
-                    return 200, final
-                return 200, {
-                    "kind": "Status",
-                    "apiVersion": "v1",
-                    "metadata": {},
-                    "status": "Success",
-                    "details": {
-                        "name": name,
-                        "group": rtype.group,
-                        "kind": rtype.plural,
-                        "uid": meta["uid"],
-                    },
-                }
+                return 200, self._deleted_body(rtype, final)
             if not umeta.get("deletionTimestamp"):
                 grace_seconds = umeta.get("deletionGracePeriodSeconds") or 0
                 umeta["deletionTimestamp"] = rfc3339(self.clock.now() + grace_seconds)
                 umeta.setdefault("deletionGracePeriodSeconds", 0)
             if self._same(updated, obj):
-                return 200, obj
+                return 200, self._deleted_body(rtype, obj)
             stored = self._store_update(rtype, updated)
-            return 200, stored
+            return 200, self._deleted_body(rtype, stored)
+
+    @staticmethod
+    def _deleted_body(rtype: ResourceType, obj: Obj) -> Obj:
+        """What DELETE answers: the object for kinds whose API says so, else a Status.
+
+        The OpenAPI of pods, services and service accounts returns the object; the other
+        kinds return a `Status` (the official Python client parses it as one), also while
+        finalizers or a namespace clean-up keep the object around a little longer.
+        """
+        if rtype in _DELETE_RETURNS_OBJECT:
+            return obj
+        meta = obj["metadata"]
+        return {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Success",
+            "details": {
+                "name": meta["name"],
+                "group": rtype.group,
+                "kind": rtype.plural,
+                "uid": meta["uid"],
+            },
+        }
 
     def delete_collection(
         self,

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from sandbox.kubernetes import discovery, kinds, openapi
+from sandbox.kubernetes import discovery, kinds, openapi, protobuf
 from sandbox.kubernetes.clock import rfc3339
 from sandbox.kubernetes.errors import ApiError, method_not_allowed, not_found
 from sandbox.kubernetes.kinds import ResourceType
@@ -239,6 +239,8 @@ class Api:
         if not req.body:
             raise ApiError(400, "the body of the request was empty")
         ctype = (req.headers.get("Content-Type", "") or "").split(";", 1)[0].strip()
+        if ctype == protobuf.PROTOBUF:
+            return protobuf.decode(req.body)
         try:
             if yaml_ok or "yaml" in ctype:
                 return yaml.safe_load(req.body)
