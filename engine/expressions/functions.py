@@ -91,7 +91,11 @@ def _judgment(env: ExpressionEnvironment, args: list[object]) -> object:
     name = _text("judgment", args[0])
     for stage in env.stages:
         judgment = _context(stage).get("judgmentInput")
-        if stage.get("name") == name and stage.get("type") == "manualJudgment" and judgment:
+        if (
+            stage.get("name") == name
+            and stage.get("type") == "manualJudgment"
+            and judgment is not None
+        ):
             return judgment
     raise ExpressionError(
         f"Unable to locate manual Judgment stage [{name}] using #judgment({name}) in execution "
