@@ -249,6 +249,12 @@ def test_injected_internal_error_and_http_502(cloud: SandboxTencentCloud, asapi:
     assert asapi("DescribeLaunchConfigurations")["TotalCount"] == 0
 
 
+def test_unsigned_payload_is_accepted(cloud: SandboxTencentCloud) -> None:
+    profile = cloud.client_profile()
+    profile.unsignedPayload = True
+    assert make_as(cloud, profile=profile)("DescribeAutoScalingGroups")["TotalCount"] == 0
+
+
 def test_get_requests_with_query_parameters(cloud: SandboxTencentCloud, asapi: Api) -> None:
     getter = make_as(cloud, reqMethod="GET")
     lc = getter(

@@ -395,3 +395,23 @@ def test_replace_mode_launches_new_instances_batch_by_batch(fleet: Fleet) -> Non
         )
         == "UnsupportedOperation"
     )
+
+
+def test_rollback_of_a_manually_paused_refresh_waits_for_the_batch_in_flight(fleet: Fleet) -> None:
+    fleet.new_image("img-demo0002")
+    refresh = fleet.start(batches=2)
+    fleet.call("StopInstanceRefresh", refresh)
+    rollback = fleet.asapi(
+        "RollbackInstanceRefresh",
+        AutoScalingGroupId=fleet.group,
+        OriginRefreshActivityId=refresh,
+        RefreshSettings=settings(1),
+    )["RefreshActivityId"]
+    assert fleet.activity(rollback)["Status"] == "INIT"
+    assert fleet.batches(refresh)[0][0] == "RUNNING"  # the re-installs in flight go on
+    fleet.cloud.advance(UP)
+    assert fleet.batches(refresh)[0][0] == "SUCCESSFUL"
+    assert fleet.activity(rollback)["Status"] == "RUNNING"
+    fleet.cloud.advance(UP)
+    assert fleet.activity(rollback)["Status"] == "SUCCESSFUL"
+    assert fleet.images() == ["img-demo0001"] * 4
