@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 
 _ALPHABET = string.ascii_lowercase + string.digits
 
@@ -25,6 +24,3 @@ class IdFactory:
 
     def reserve(self, ident: str) -> None:
         self._used.add(ident)
-
-    def request_id(self) -> str:
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
