@@ -29,6 +29,8 @@ def handle(message: CompleteStage, runtime: Runtime) -> None:
     stage = find_stage(message, runtime)
     if stage is None or stage.status not in (Status.RUNNING, Status.NOT_STARTED):
         return
+    if _still_working(stage):
+        return  # early or duplicate: what is still running reports back when it ends
     status = determine_stage_status(stage)
     if should_fail_on_failed_expressions(stage):
         status = Status.TERMINAL
@@ -50,6 +52,12 @@ def handle(message: CompleteStage, runtime: Runtime) -> None:
     runtime.repository.store_stage(stage)
     runtime.publish_stage(stage)
     runtime.push_all(_afterwards(stage))
+
+
+def _still_working(stage: Stage) -> bool:
+    return any(task.status.is_active for task in stage.tasks) or any(
+        child.status.is_active for child in graph.synthetic_stages(stage)
+    )
 
 
 def _started_synthetic_stages(stage: Stage, status: Status, runtime: Runtime) -> bool:

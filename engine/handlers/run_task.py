@@ -29,7 +29,7 @@ def handle(message: RunTask, runtime: Runtime) -> None:
     except UnknownTaskTypeError as error:
         _fail(stage, record, runtime, str(error), type(error).__name__)
         return
-    if execution.canceled or execution.status.is_complete:
+    if execution.canceled or execution.status.is_complete or stage.status.is_complete:
         _cancel(stage, record, task, runtime)
     elif execution.status == Status.PAUSED:
         runtime.push(PauseTask(execution.id, stage.id, record.id))

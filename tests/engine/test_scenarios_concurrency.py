@@ -112,3 +112,14 @@ def test_canceling_a_waiting_run_does_not_disturb_the_queue(engine: InMemoryEngi
         Status.SUCCEEDED,
     ]
     assert engine.gate.pending_pipeline_ids() == []
+
+
+def test_canceling_the_running_execution_releases_the_waiting_one(
+    engine: InMemoryEngine,
+) -> None:
+    running = _launch(engine, stage("1", polls=100), limitConcurrent=True)
+    waiting = _launch(engine, stage("1"), limitConcurrent=True)
+    engine.operations.cancel(execution_id=running, user="bob")
+    engine.run()
+    assert _status(engine, running) == Status.CANCELED
+    assert _status(engine, waiting) == Status.SUCCEEDED

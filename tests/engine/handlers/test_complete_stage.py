@@ -148,3 +148,10 @@ def test_a_complete_stage_ignores_complete(engine: InMemoryEngine) -> None:
     one = _finish_tasks(engine, execution, "1", Status.SUCCEEDED)
     handle(engine, CompleteStage(execution.id, one))
     assert handle(engine, CompleteStage(execution.id, one)) == []
+
+
+def test_an_early_complete_while_a_task_runs_is_ignored(engine: InMemoryEngine) -> None:
+    execution = started(engine, stage("1", polls=5))
+    one = by_ref(execution, "1")
+    assert handle(engine, CompleteStage(execution.id, one.id)) == []
+    assert by_ref(engine.execution(execution.id), "1").status == Status.RUNNING

@@ -138,3 +138,12 @@ def test_paused_time_does_not_count_towards_the_stage_timeout(engine: InMemoryEn
     engine.clock.advance(61_000)
     pushed = handle(engine, run)
     assert pushed == [(RunTask(execution.id, run.stage_id, "1", run.generation + 1), 1_000)]
+
+
+def test_a_task_of_an_aborted_stage_stops(engine: InMemoryEngine) -> None:
+    execution, run = _running(engine, polls=5)
+    by_ref(execution, "1").status = Status.TERMINAL
+    save(engine, execution)
+    assert handle(engine, run) == [
+        (CompleteTask(execution.id, run.stage_id, "1", Status.CANCELED), 0)
+    ]
