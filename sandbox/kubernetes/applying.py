@@ -43,11 +43,12 @@ def field_set(schema: Schema, model: str, obj: Obj) -> set[Path]:
     for key, value in obj.items():
         if key in ("apiVersion", "kind", "status"):
             continue
+        tracked = value
         if key == "metadata" and isinstance(value, dict):
-            value = {k: v for k, v in value.items() if k not in _UNTRACKED_META}
-            if not value:
+            tracked = {k: v for k, v in value.items() if k not in _UNTRACKED_META}
+            if not tracked:
                 continue
-        _walk(schema, model, {key: value}, (), out)
+        _walk(schema, model, {key: tracked}, (), out)
     return out
 
 
@@ -222,7 +223,7 @@ def record_update(
     api_version: str,
     now: str,
 ) -> None:
-    """Give `manager` (operation Update) the fields this write changed; sets new.metadata.managedFields."""
+    """Give `manager` (operation Update) the fields this write changed, in new's managedFields."""
     managed = Managed((old or new).get("metadata", {}).get("managedFields"))
     new_set = field_set(schema, model, new)
     if old is None:
@@ -238,10 +239,10 @@ def record_update(
         new["metadata"]["managedFields"] = old["metadata"].get("managedFields") or []
         return
     key = (manager, "Update")
-    for other, paths in managed.sets.items():
+    for other in list(managed.sets):
         if other != key:
-            paths -= changed
-        paths -= removed
+            managed.sets[other] -= changed
+        managed.sets[other] -= removed
     managed.sets.setdefault(key, set()).update(changed)
     new["metadata"]["managedFields"] = managed.entries(api_version, now, {key})
 

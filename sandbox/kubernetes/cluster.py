@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,7 +207,7 @@ class SandboxCluster:
         return f"{self.host}:{self.port}"
 
     @property
-    def errors(self) -> list[BaseException]:
+    def errors(self) -> builtins.list[BaseException]:
         """Unexpected exceptions raised while serving requests (answered with 500)."""
         return self._http.errors if self._http is not None else []
 
@@ -251,7 +252,7 @@ class SandboxCluster:
 
     def pod_logs(
         self, pod: Obj, container: str, *, previous: bool = False
-    ) -> list[tuple[float, str]]:
+    ) -> builtins.list[tuple[float, str]]:
         with self.store.lock:
             self.ctx.begin()
             return self.kubelet.logs(self.ctx, pod, container, previous=previous)
@@ -291,7 +292,7 @@ class SandboxCluster:
         rtype = resolve_kind(kind)
         return self.store.get(rtype.key, namespace if rtype.namespaced else "", name)
 
-    def list(self, kind: str, namespace: str | None = None) -> list[Obj]:
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[Obj]:
         rtype = resolve_kind(kind)
         return self.store.list(rtype.key, namespace if rtype.namespaced else None)
 

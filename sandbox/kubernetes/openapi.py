@@ -23,7 +23,7 @@ PATCH_CONTENT_TYPES = (
     "application/merge-patch+json",
     "application/strategic-merge-patch+json",
 )
-_PRIMITIVE = {
+_PRIMITIVE: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "integer": {"type": "integer", "format": "int64"},
     "number": {"type": "number", "format": "double"},
@@ -132,7 +132,7 @@ def _paths(rtype: ResourceType, v3: bool) -> dict[str, Any]:
     write = ["dryRun", "fieldManager", "fieldValidation", "pretty"]
     kind = rtype.kind
     suffix = "Namespaced" if rtype.namespaced else ""
-    paths = {
+    paths: dict[str, dict[str, Any]] = {
         collection: {
             "get": _operation(
                 rtype,
@@ -173,12 +173,11 @@ def _paths(rtype: ResourceType, v3: bool) -> dict[str, Any]:
             ),
         },
     }
+    namespace_param: list[dict[str, Any]] = [
+        {"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
     for path in paths.values():
-        path["parameters"] = (
-            [{"name": "namespace", "in": "path", "required": True, "schema": {"type": "string"}}]
-            if rtype.namespaced and v3
-            else []
-        )
+        path["parameters"] = namespace_param if rtype.namespaced and v3 else []
     return paths
 
 

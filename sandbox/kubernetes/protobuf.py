@@ -81,6 +81,7 @@ def _fields(data: bytes) -> list[tuple[int, int, Any]]:
     while pos < len(data):
         key, pos = _varint(data, pos)
         number, wire = key >> 3, key & 7
+        value: int | bytes
         if wire == 0:
             value, pos = _varint(data, pos)
         elif wire == 2:
@@ -107,7 +108,7 @@ def _message(data: bytes, type_name: str) -> dict[str, Any]:
         name, kind, repeated = spec
         if kind == "string":
             decoded: Any = bytes(value).decode()
-        elif kind == "bytes" or kind == "raw":
+        elif kind in {"bytes", "raw"}:
             decoded = bytes(value)
         elif kind == "int":
             decoded = value

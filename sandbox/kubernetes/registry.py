@@ -7,6 +7,7 @@ resourceVersion, generation, uid, finalizers and deletion behave the same whoeve
 from __future__ import annotations
 
 import base64
+import builtins
 import json
 import random
 import uuid
@@ -69,6 +70,7 @@ class WriteOptions:
 
 
 def random_suffix(length: int = 5) -> str:
+    # names, not secrets: the stdlib generator is what we want
     return "".join(random.choice(NAME_ALPHABET) for _ in range(length))  # noqa: S311
 
 
@@ -109,7 +111,7 @@ class Registry:
         field_selector: str | None = None,
         limit: int = 0,
         continue_token: str | None = None,
-    ) -> tuple[list[Obj], str, str | None, int | None]:
+    ) -> tuple[builtins.list[Obj], str, str | None, int | None]:
         """Matching objects sorted by namespace/name, the list resourceVersion and paging."""
         labels_match = parse_label_selector(label_selector)
         fields_match = parse_field_selector(field_selector)
@@ -174,7 +176,7 @@ class Registry:
                 f"the kind in the data ({body['kind']}) does not match the expected kind "
                 f"({rtype.kind})"
             )
-        obj = {"apiVersion": rtype.api_version, "kind": rtype.kind, "metadata": None}
+        obj: Obj = {"apiVersion": rtype.api_version, "kind": rtype.kind, "metadata": None}
         obj.update((k, clone(v)) for k, v in body.items() if k not in ("apiVersion", "kind"))
         meta = obj.get("metadata")
         if meta is None:
@@ -211,7 +213,7 @@ class Registry:
         body: Any,
         opts: WriteOptions | None = None,
         *,
-        managed_fields: list[Obj] | None = None,
+        managed_fields: builtins.list[Obj] | None = None,
     ) -> Obj:
         opts = opts or WriteOptions()
         obj = self._prepare_body(rtype, namespace, body, None)
@@ -346,16 +348,17 @@ class Registry:
             wanted_rv = obj["metadata"].get("resourceVersion")
             if wanted_rv and wanted_rv != old["metadata"]["resourceVersion"]:
                 raise stale(rtype.plural, rtype.group, name)
-            return self._commit_update(rtype, old, obj, opts, subresource)
+            return self._commit_update(rtype, old, obj, opts=opts, subresource=subresource)
 
     def _commit_update(
         self,
         rtype: ResourceType,
         old: Obj,
         obj: Obj,
+        *,
         opts: WriteOptions,
         subresource: str | None,
-        managed_fields: list[Obj] | None = None,
+        managed_fields: builtins.list[Obj] | None = None,
     ) -> Obj:
         meta, old_meta = obj["metadata"], old["metadata"]
         for key in _READONLY_META:
@@ -494,8 +497,8 @@ class Registry:
         name: str,
         patch_type: str,
         patch: Any,
-        opts: WriteOptions | None = None,
         *,
+        opts: WriteOptions | None = None,
         subresource: str | None = None,
     ) -> tuple[Obj, bool]:
         """Returns the patched object and whether it was created (apply on a missing object)."""
@@ -503,7 +506,15 @@ class Registry:
         with self.store.lock:
             old = self.find(rtype, namespace, name)
             if patch_type == APPLY_PATCH:
-                return self._apply(rtype, namespace, name, old, patch, opts, subresource)
+                return self._apply(
+                    rtype,
+                    namespace,
+                    name,
+                    old=old,
+                    config=patch,
+                    opts=opts,
+                    subresource=subresource,
+                )
             if old is None:
                 raise not_found(rtype.plural, rtype.group, name)
             if patch_type == STRATEGIC_PATCH:
@@ -525,13 +536,14 @@ class Registry:
             wanted_rv = obj["metadata"].get("resourceVersion")
             if wanted_rv and wanted_rv != old["metadata"]["resourceVersion"]:
                 raise stale(rtype.plural, rtype.group, name)
-            return self._commit_update(rtype, old, obj, opts, subresource), False
+            return self._commit_update(rtype, old, obj, opts=opts, subresource=subresource), False
 
     def _apply(
         self,
         rtype: ResourceType,
         namespace: str,
         name: str,
+        *,
         old: Obj | None,
         config: Any,
         opts: WriteOptions,
@@ -567,7 +579,10 @@ class Registry:
             return self.create(rtype, namespace, merged, create_opts, managed_fields=managed), True
         obj = self._prepare_body(rtype, namespace, merged, name)
         write_opts = WriteOptions(dry_run=opts.dry_run)
-        return self._commit_update(rtype, old, obj, write_opts, subresource, managed), False
+        result = self._commit_update(
+            rtype, old, obj, opts=write_opts, subresource=subresource, managed_fields=managed
+        )
+        return result, False
 
     # scale -------------------------------------------------------------------------------
 
@@ -628,9 +643,8 @@ class Registry:
                 )
             obj = clone(old)
             obj["spec"]["replicas"] = replicas
-            result = self._commit_update(
-                rtype, old, obj, WriteOptions(manager=opts.manager, dry_run=opts.dry_run), None
-            )
+            write_opts = WriteOptions(manager=opts.manager, dry_run=opts.dry_run)
+            result = self._commit_update(rtype, old, obj, opts=write_opts, subresource=None)
             return self.scale_of(rtype, result)
 
     # delete ------------------------------------------------------------------------------
@@ -643,7 +657,7 @@ class Registry:
         options: Obj | None = None,
         *,
         dry_run: bool = False,
-        warnings: list[str] | None = None,
+        warnings: builtins.list[str] | None = None,
     ) -> tuple[int, Obj]:
         """Delete honouring grace periods, finalizers and propagation; (HTTP code, body)."""
         options = options or {}

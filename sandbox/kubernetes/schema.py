@@ -1,4 +1,4 @@
-"""Object schemas (fields, list merge keys, patch strategies) derived from the official client's models.
+"""Object schemas (fields, merge keys, patch strategies) derived from the official client's models.
 
 The official `kubernetes` Python client carries a typed model of every API object
 (`openapi_types` + `attribute_map`). Those models are the shape of the Kubernetes API,

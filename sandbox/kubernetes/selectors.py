@@ -19,7 +19,9 @@ _REQ_RE = re.compile(
 
 
 def _split_requirements(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -349,7 +350,7 @@ class Api:
                 name,
                 ctype,
                 self._body(req, yaml_ok=ctype == APPLY_PATCH),
-                opts,
+                opts=opts,
                 subresource=sub,
             )
             return self._with_warnings(_json(201 if created else 200, obj), opts.warnings)
@@ -620,7 +621,7 @@ class ApiHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: SandboxHTTPServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _dispatch(self) -> None:
@@ -637,7 +638,7 @@ class ApiHandler(BaseHTTPRequestHandler):
             result = self.server.api.handle(req)
         except ApiError as exc:
             result = _json(exc.code, exc.status(), exc.headers)
-        except Exception as exc:  # noqa: BLE001 - a server must answer, not die
+        except Exception as exc:
             error = ApiError(500, f"internal error: {type(exc).__name__}: {exc}")
             result = _json(500, error.status())
             self.server.errors.append(exc)
@@ -706,7 +707,5 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         with self._conn_lock:
             connections = list(self._connections)
         for conn in connections:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass

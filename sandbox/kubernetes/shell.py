@@ -95,7 +95,7 @@ class _Interpreter:
     def _run_chain(self, chain: list[tuple[str, str]]) -> None:
         run_next = True
         for op, text in chain:
-            if op == "&&" and self.status != 0 or op == "||" and self.status == 0:
+            if (op == "&&" and self.status != 0) or (op == "||" and self.status == 0):
                 run_next = False
             elif op in ("&&", "||"):
                 run_next = True

@@ -7,6 +7,7 @@ readers (HTTP responses, watch events, controllers) share references without cop
 from __future__ import annotations
 
 import bisect
+import builtins
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ class Store:
     def get(self, rkey: str, namespace: str, name: str) -> Obj | None:
         return self._objects[rkey].get((namespace, name))
 
-    def list(self, rkey: str, namespace: str | None = None) -> list[Obj]:
+    def list(self, rkey: str, namespace: str | None = None) -> builtins.list[Obj]:
         bucket = self._objects[rkey]
         if namespace is None:
             return list(bucket.values())
@@ -65,7 +66,7 @@ class Store:
         obj = self._objects[ref[0]].get((ref[1], ref[2]))
         return (ref[0], obj) if obj is not None else None
 
-    def dependents(self, uid: str) -> list[tuple[str, Obj]]:
+    def dependents(self, uid: str) -> builtins.list[tuple[str, Obj]]:
         out = []
         for rkey, ns, name in sorted(self._dependents.get(uid, ())):
             obj = self._objects[rkey].get((ns, name))
@@ -143,7 +144,7 @@ class Store:
 
     # watch -------------------------------------------------------------------------------
 
-    def events_after(self, rv: int) -> list[WatchEvent]:
+    def events_after(self, rv: int) -> builtins.list[WatchEvent]:
         """Events with resourceVersion > rv; 410 Gone when rv fell out of the history."""
         if rv < self._oldest_rv:
             raise ApiError(

@@ -1,4 +1,4 @@
-"""Decoding checks (types, unknown fields) and per-kind validation producing 422 `Invalid` causes."""
+"""Decoding checks (types, unknown fields) and per-kind validation with 422 `Invalid` causes."""
 
 from __future__ import annotations
 
@@ -78,18 +78,22 @@ def _conform_model(schema: Schema, model: str, obj: Obj, path: str, unknown: lis
             if not isinstance(value, list):
                 _type_error(model, where, value, "[]" + _go(info.elem))
             for i, item in enumerate(value):
-                _conform_value(schema, info.elem, item, f"{where}[{i}]", model, unknown)
+                _conform_value(
+                    schema, info.elem, item, where=f"{where}[{i}]", model=model, unknown=unknown
+                )
         elif info.container == "map":
             if not isinstance(value, dict):
                 _type_error(model, where, value, "map[string]" + _go(info.elem))
             for k, item in value.items():
-                _conform_value(schema, info.elem, item, f"{where}.{k}", model, unknown)
+                _conform_value(
+                    schema, info.elem, item, where=f"{where}.{k}", model=model, unknown=unknown
+                )
         else:
-            _conform_value(schema, info.elem, value, where, model, unknown)
+            _conform_value(schema, info.elem, value, where=where, model=model, unknown=unknown)
 
 
 def _conform_value(
-    schema: Schema, elem: str, value: Any, where: str, model: str, unknown: list[str]
+    schema: Schema, elem: str, value: Any, *, where: str, model: str, unknown: list[str]
 ) -> None:
     if value is None:
         return
@@ -403,15 +407,15 @@ _CHECKS = {
 def _validate_update(rtype: ResourceType, new: Obj, old: Obj, causes: list[Cause]) -> None:
     new_spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
     immutable = "field is immutable"
-    if rtype.key in (
-        kinds.DEPLOYMENTS.key,
-        kinds.REPLICASETS.key,
-        kinds.DAEMONSETS.key,
-        kinds.STATEFULSETS.key,
-        kinds.JOBS.key,
-    ):
-        if new_spec.get("selector") != old_spec.get("selector"):
-            causes.append(invalid("spec.selector", new_spec.get("selector"), immutable))
+    selected = (
+        kinds.DEPLOYMENTS,
+        kinds.REPLICASETS,
+        kinds.DAEMONSETS,
+        kinds.STATEFULSETS,
+        kinds.JOBS,
+    )
+    if rtype in selected and new_spec.get("selector") != old_spec.get("selector"):
+        causes.append(invalid("spec.selector", new_spec.get("selector"), immutable))
     if rtype is kinds.JOBS and new_spec.get("template") != old_spec.get("template"):
         causes.append(invalid("spec.template", "", immutable))
     if rtype is kinds.STATEFULSETS:

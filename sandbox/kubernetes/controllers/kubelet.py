@@ -463,7 +463,7 @@ class Kubelet:
             type_="Ready",
             now=now_stamp,
             probe_time=True,
-            **{k: v for k, v in ready_args.items()},
+            **dict(ready_args.items()),
         )
         conditions = set_condition(
             conditions, type_="ContainersReady", now=now_stamp, probe_time=True, **containers_ready

@@ -1,6 +1,8 @@
-"""Garbage collection (owner references, foreground/orphan finalizers), namespaces and event expiry."""
+"""Garbage collection (owner references, foreground/orphan finalizers), namespaces, event expiry."""
 
 from __future__ import annotations
+
+import contextlib
 
 from sandbox.kubernetes import kinds
 from sandbox.kubernetes.clock import parse_rfc3339
@@ -16,12 +18,10 @@ ORPHAN = "orphan"
 def _delete(ctx: Context, rkey: str, obj: Obj, policy: str = "Background") -> None:
     rtype = kinds.BY_KEY[rkey]
     meta = obj["metadata"]
-    try:
+    with contextlib.suppress(ApiError):
         ctx.registry.delete(
             rtype, meta.get("namespace", ""), meta["name"], {"propagationPolicy": policy}
         )
-    except ApiError:
-        pass
 
 
 class GarbageCollector:

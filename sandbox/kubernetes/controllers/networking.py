@@ -1,4 +1,4 @@
-"""Endpoints for Services (ready pods by selector) and load-balancer status for Services and Ingresses."""
+"""Endpoints of Services (ready pods by selector) and load-balancer status of Services/Ingresses."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ class EndpointsController:
             ),
             key=lambda p: p["metadata"]["name"],
         )
-        ready, not_ready = [], []
+        ready: list[Obj] = []
+        not_ready: list[Obj] = []
         for pod in pods:
             address = {
                 "ip": pod["status"]["podIP"],

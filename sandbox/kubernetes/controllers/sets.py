@@ -49,12 +49,12 @@ class StatefulSetController:
         for ordinal in range(replicas):
             if busy:
                 break
-            pod = by_ordinal.get(ordinal)
-            if pod is None:
+            slot = by_ordinal.get(ordinal)
+            if slot is None:
                 self._create(ctx, sts, ordinal, update_revision)
                 if ordered:
                     busy = True
-            elif ordered and not is_ready(pod):
+            elif ordered and not is_ready(slot):
                 busy = True
         doomed = sorted((o for o in by_ordinal if o >= replicas), reverse=True)
         for ordinal in doomed:
@@ -182,9 +182,13 @@ class DaemonSetController:
             for node in nodes:
                 if unavailable >= max_unavailable:
                     break
-                pod = by_node.get(node)
-                if pod is not None and _revision_label(pod) != revision and is_ready(pod):
-                    ctx.registry.delete(kinds.PODS, namespace, pod["metadata"]["name"])
+                current = by_node.get(node)
+                if (
+                    current is not None
+                    and _revision_label(current) != revision
+                    and is_ready(current)
+                ):
+                    ctx.registry.delete(kinds.PODS, namespace, current["metadata"]["name"])
                     unavailable += 1
         scheduled = [by_node[n] for n in nodes if n in by_node]
         min_ready = int(spec.get("minReadySeconds") or 0)

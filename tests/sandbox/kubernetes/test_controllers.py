@@ -70,7 +70,8 @@ def test_deployment_rolls_out_a_new_image_within_surge_and_unavailability_bounds
         rs.spec.template.spec.containers[0].image: rs
         for rs in apps.list_namespaced_replica_set("default", label_selector="app=web").items
     }
-    assert sets["nginx:1.25"].spec.replicas == 0 and sets["nginx:1.26"].spec.replicas == 4
+    assert sets["nginx:1.25"].spec.replicas == 0
+    assert sets["nginx:1.26"].spec.replicas == 4
     new_rs = sets["nginx:1.26"]
     pod_hash = new_rs.metadata.labels["pod-template-hash"]
     assert new_rs.metadata.name == f"web-{pod_hash}"
@@ -201,7 +202,8 @@ def test_scaling_through_spec_and_min_ready_seconds(
     )
     sim.advance(3)
     d = apps.read_namespaced_deployment("m", "default")
-    assert d.status.ready_replicas == 1 and d.status.available_replicas is None
+    assert d.status.ready_replicas == 1
+    assert d.status.available_replicas is None
     sim.advance(10)
     assert apps.read_namespaced_deployment("m", "default").status.available_replicas == 1
     apps.patch_namespaced_deployment("m", "default", {"spec": {"replicas": 3}})
@@ -265,20 +267,24 @@ def test_job_that_fails_hits_its_backoff_limit_and_keeps_logs(
     )
     sim.advance(3)
     running = batch.read_namespaced_job("migrate", "default")
-    assert running.status.active == 1 and running.status.start_time is not None
+    assert running.status.active == 1
+    assert running.status.start_time is not None
     sim.advance(30)
     job = batch.read_namespaced_job("migrate", "default")
     failed = condition(job, "Failed")
     assert (failed.status, failed.reason) == ("True", "BackoffLimitExceeded")
     assert failed.message == "Job has reached the specified backoff limit"
     assert condition(job, "Complete") is None
-    assert job.status.failed == 2 and job.status.active is None
+    assert job.status.failed == 2
+    assert job.status.active is None
     pods = pods_of(core, "job-name=migrate")
-    assert len(pods) == 2 and {p.status.phase for p in pods} == {"Failed"}
+    assert len(pods) == 2
+    assert {p.status.phase for p in pods} == {"Failed"}
     terminated = pods[0].status.container_statuses[0].state.terminated
     assert (terminated.exit_code, terminated.reason) == (3, "Error")
     log = core.read_namespaced_pod_log(pods[0].metadata.name, "default")
-    assert log.startswith("starting migration\n") and "boom" in log
+    assert log.startswith("starting migration\n")
+    assert "boom" in log
 
 
 def test_job_completes_and_honours_completions_and_parallelism(
@@ -298,7 +304,8 @@ def test_job_completes_and_honours_completions_and_parallelism(
     assert batch.read_namespaced_job("batchy", "default").status.active == 2
     sim.advance(10)
     job = batch.read_namespaced_job("batchy", "default")
-    assert condition(job, "Complete").status == "True" and job.status.succeeded == 3
+    assert condition(job, "Complete").status == "True"
+    assert job.status.succeeded == 3
     assert job.status.completion_time is not None
     pod = pods_of(core, "job-name=batchy")[0]
     assert (
@@ -333,10 +340,8 @@ def test_deployment_pod_whose_command_exits_crash_loops(
     sim.advance(2.5)
     pod = pods_of(core, "app=crash")[0]
     status = pod.status.container_statuses[0]
-    assert (
-        status.state.waiting.reason == "CrashLoopBackOff"
-        and status.last_state.terminated.exit_code == 1
-    )
+    assert status.state.waiting.reason == "CrashLoopBackOff"
+    assert status.last_state.terminated.exit_code == 1
     sim.advance(30)
     assert pods_of(core, "app=crash")[0].status.container_statuses[0].restart_count >= 2
 
@@ -357,7 +362,8 @@ def test_garbage_collection_background_orphan_and_foreground(
     apps.delete_namespaced_deployment("orphan", "default", propagation_policy="Orphan")
     sim.advance(1)
     kept = apps.list_namespaced_replica_set("default", label_selector="app=orphan").items
-    assert len(kept) == 1 and kept[0].metadata.owner_references is None
+    assert len(kept) == 1
+    assert kept[0].metadata.owner_references is None
     assert len(pods_of(core, "app=orphan")) == 1
 
     sim.config.pod_terminate_seconds = 5  # pods take a while to stop: foreground waits for them
@@ -367,7 +373,8 @@ def test_garbage_collection_background_orphan_and_foreground(
     assert waiting.metadata.deletion_timestamp is not None
     assert "foregroundDeletion" in waiting.metadata.finalizers
     terminating = pods_of(core, "app=fg")
-    assert terminating and terminating[0].metadata.deletion_timestamp is not None
+    assert terminating
+    assert terminating[0].metadata.deletion_timestamp is not None
     sim.advance(10)
     with pytest.raises(ApiException) as gone:
         apps.read_namespaced_deployment("fg", "default")
@@ -409,7 +416,8 @@ def test_namespace_deletion_empties_it_and_refuses_new_content(
     with pytest.raises(ApiException) as gone:
         core.read_namespace("doomed")
     assert gone.value.status == 404
-    assert sim.list("pods", "doomed") == [] and sim.list("configmaps", "doomed") == []
+    assert sim.list("pods", "doomed") == []
+    assert sim.list("configmaps", "doomed") == []
 
 
 def test_services_get_cluster_ips_endpoints_and_load_balancers(
@@ -425,18 +433,16 @@ def test_services_get_cluster_ips_endpoints_and_load_balancers(
             "spec": {"selector": {"app": "api"}, "ports": [{"port": 80, "targetPort": 80}]},
         },
     )
-    assert svc.spec.cluster_ip.startswith("10.96.") and svc.spec.cluster_ips == [
-        svc.spec.cluster_ip
-    ]
+    assert svc.spec.cluster_ip.startswith("10.96.")
+    assert svc.spec.cluster_ips == [svc.spec.cluster_ip]
     sim.tick()
     endpoints = core.read_namespaced_endpoints("api", "default")
-    assert (
-        endpoints.subsets[0].addresses is None
-        and len(endpoints.subsets[0].not_ready_addresses) == 2
-    )
+    assert endpoints.subsets[0].addresses is None
+    assert len(endpoints.subsets[0].not_ready_addresses) == 2
     sim.advance(3)
     endpoints = core.read_namespaced_endpoints("api", "default")
-    assert len(endpoints.subsets[0].addresses) == 2 and endpoints.subsets[0].ports[0].port == 80
+    assert len(endpoints.subsets[0].addresses) == 2
+    assert endpoints.subsets[0].ports[0].port == 80
 
     lb = core.create_namespaced_service(
         "default",
@@ -520,7 +526,8 @@ def test_daemonset_runs_one_pod_per_node(sim_api: client.ApiClient, sim: Sandbox
     apps.create_namespaced_daemon_set("default", manifest)
     sim.advance(5)
     ds = apps.read_namespaced_daemon_set("agent", "default")
-    assert ds.status.desired_number_scheduled == 3 and ds.status.number_ready == 3
+    assert ds.status.desired_number_scheduled == 3
+    assert ds.status.number_ready == 3
     nodes = sorted(p.spec.node_name for p in pods_of(core, "app=agent"))
     assert nodes == ["sandbox-node-1", "sandbox-node-2", "sandbox-node-3"]
     apps.patch_namespaced_daemon_set(
@@ -530,4 +537,5 @@ def test_daemonset_runs_one_pod_per_node(sim_api: client.ApiClient, sim: Sandbox
     )
     sim.advance(20)
     ds = apps.read_namespaced_daemon_set("agent", "default")
-    assert ds.status.updated_number_scheduled == 3 and ds.status.number_available == 3
+    assert ds.status.updated_number_scheduled == 3
+    assert ds.status.number_available == 3

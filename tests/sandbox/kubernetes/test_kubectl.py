@@ -1,4 +1,4 @@
-"""The real kubectl binary against the sandbox (apply, rollout, scale, patch, delete, logs, wait)."""
+"""The real kubectl binary against the sandbox: apply, rollout, scale, patch, delete, logs, wait."""
 
 from __future__ import annotations
 
@@ -122,7 +122,8 @@ def test_create_namespace(kubectl: Kubectl) -> None:
 
 def test_client_side_apply_reapply_and_get(kubectl: Kubectl) -> None:
     out = kubectl("apply", "-f", "-", stdin=manifest("web")).stdout
-    assert "deployment.apps/web created" in out and "service/web created" in out
+    assert "deployment.apps/web created" in out
+    assert "service/web created" in out
     kubectl("rollout", "status", "deployment/web", "--timeout=20s")
     changed = manifest("web", image="nginx:1.26", env=("A",))
     assert "deployment.apps/web configured" in kubectl("apply", "-f", "-", stdin=changed).stdout
@@ -147,10 +148,12 @@ def test_server_side_apply(kubectl: Kubectl) -> None:
     changed = manifest("ssa", image="nginx:1.27", env=("A",))
     kubectl("apply", "--server-side", "-f", "-", stdin=changed)
     container = kubectl.json("deployment", "ssa")["spec"]["template"]["spec"]["containers"][0]
-    assert container["image"] == "nginx:1.27" and container["env"] == [{"name": "A", "value": "1"}]
+    assert container["image"] == "nginx:1.27"
+    assert container["env"] == [{"name": "A", "value": "1"}]
     kubectl("scale", "deployment/ssa", "--replicas=1")
     conflict = kubectl("apply", "--server-side", "-f", "-", stdin=changed, check=False)
-    assert conflict.returncode != 0 and "conflict" in conflict.stderr
+    assert conflict.returncode != 0
+    assert "conflict" in conflict.stderr
     kubectl("apply", "--server-side", "--force-conflicts", "-f", "-", stdin=changed)
     assert kubectl.json("deployment", "ssa")["spec"]["replicas"] == 2
 
@@ -240,7 +243,8 @@ def test_delete_with_foreground_cascade(kubectl: Kubectl) -> None:
     assert kubectl.json("pods", "-l", "app=gone")["items"] == []
     kubectl("delete", "service", "gone")
     missing = kubectl("get", "service", "gone", check=False)
-    assert missing.returncode != 0 and "NotFound" in missing.stderr
+    assert missing.returncode != 0
+    assert "NotFound" in missing.stderr
 
 
 def test_job_logs(kubectl: Kubectl) -> None:
