@@ -16,7 +16,7 @@ from engine.events import EngineEvent
 from engine.messages import Message
 from engine.model import Execution, Stage
 from engine.operations import Operations
-from engine.ports import ExpressionResult, PendingRelease
+from engine.ports import ExpressionProcessor, ExpressionResult, PendingRelease
 from engine.runtime import EngineSettings
 from engine.stages.builtin import builtin_registry
 from engine.stages.registry import StageTypeRegistry
@@ -261,12 +261,12 @@ class InMemoryEngine:
         *,
         clock: FixedClock | None = None,
         registry: StageTypeRegistry | None = None,
-        expressions: Any = None,
+        expressions: ExpressionProcessor | None = None,
         snapshot: bool = False,
         settings: EngineSettings | None = None,
     ) -> None:
         self.clock = clock or FixedClock()
-        self.expressions = expressions or LiteralExpressionProcessor()
+        self.expressions: ExpressionProcessor = expressions or LiteralExpressionProcessor()
         self.registry = registry or builtin_registry(clock=self.clock, expressions=self.expressions)
         self.repository = InMemoryExecutionRepository(snapshot=snapshot)
         self.queue = InMemoryQueue(self.clock)
