@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime
@@ -43,7 +44,12 @@ class ManualClock:
 
 def rfc3339(when: float) -> str:
     """Kubernetes' metav1.Time format: second precision, UTC, trailing Z."""
-    return datetime.fromtimestamp(int(when), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339_seconds(int(when))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rfc3339_seconds(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_rfc3339(text: str | None) -> float | None:

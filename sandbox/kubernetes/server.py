@@ -619,6 +619,9 @@ class ApiHandler(BaseHTTPRequestHandler):
     """HTTP/1.1 with keep-alive; streams (watch, follow logs) use chunked encoding."""
 
     protocol_version = "HTTP/1.1"
+    # headers and body go out in separate writes: without TCP_NODELAY, Nagle plus delayed
+    # ACKs add ~40 ms to every keep-alive request
+    disable_nagle_algorithm = True
     server: SandboxHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:

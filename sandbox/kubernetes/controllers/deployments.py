@@ -86,6 +86,21 @@ def _available(rs: Obj) -> int:
     return int((rs.get("status") or {}).get("availableReplicas", 0))
 
 
+_STRIPPED: dict[tuple[str, str], Obj] = {}
+
+
+def _template_of(rs: Obj) -> Obj:
+    """The ReplicaSet's template without its hash label, cached per resourceVersion."""
+    meta = rs["metadata"]
+    key = (meta["uid"], meta.get("resourceVersion", ""))
+    stripped = _STRIPPED.get(key)
+    if stripped is None:
+        if len(_STRIPPED) > 20_000:
+            _STRIPPED.clear()
+        stripped = _STRIPPED[key] = _without_hash(rs["spec"]["template"])
+    return stripped
+
+
 class DeploymentController:
     def reconcile(self, ctx: Context) -> None:
         for deployment in ctx.store.list(kinds.DEPLOYMENTS.key):
@@ -148,9 +163,7 @@ class _Sync:
     def run(self) -> None:
         template = self.spec.get("template") or {}
         wanted = _without_hash(template)
-        new_rs = next(
-            (rs for rs in self.rss if _without_hash(rs["spec"]["template"]) == wanted), None
-        )
+        new_rs = next((rs for rs in self.rss if _template_of(rs) == wanted), None)
         old_rss = [rs for rs in self.rss if rs is not new_rs]
         if self.spec.get("paused"):
             self._paused(new_rs, old_rss)
