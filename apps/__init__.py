@@ -1,0 +1,1 @@
+"""Domain apps of cdplatform, one Django app per domain."""

@@ -1,0 +1,1 @@
+"""Applications: what a team deploys, bound to projects."""

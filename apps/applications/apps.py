@@ -1,0 +1,9 @@
+"""App config for applications."""
+
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "apps.applications"
+    label = "applications"
+    verbose_name = "Applications"

@@ -1,0 +1,1 @@
+"""The web console: server-rendered pages per team (htmx for partial updates)."""

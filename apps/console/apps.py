@@ -1,0 +1,9 @@
+"""App config for the web console."""
+
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    name = "apps.console"
+    label = "console"
+    verbose_name = "Console"

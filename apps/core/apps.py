@@ -1,0 +1,9 @@
+"""App config for the cross-cutting core app."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "Core"

@@ -1,0 +1,68 @@
+"""Platform tunables: one namespaced setting (CDPLATFORM) read lazily with defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+DEFAULTS: dict[str, Any] = {
+    # Engine transport: "local" (embedded worker thread), "celery" (scale-out) or "inline"
+    # (tests drive the in-memory queue themselves).
+    "ENGINE": "local",
+    # Absolute base URL used in links sent out (notifications); empty: derived per request.
+    "PUBLIC_URL": "",
+    # Default lifetime of API tokens in days; 0 means no expiry unless the token asks.
+    "TOKEN_DEFAULT_EXPIRY_DAYS": 0,
+    # Write last_used_at at most this often per token, so reads don't become writes.
+    "TOKEN_LAST_USED_RESOLUTION_SECONDS": 60,
+    # Outbound HTTP (webhook stage, URL helpers, notifications): extra allowed / denied
+    # hosts or CIDRs. Link-local and cloud metadata addresses are denied unless allowed here.
+    "OUTBOUND_URL_ALLOW": [],
+    "OUTBOUND_URL_DENY": [],
+    # JSON request bodies nested deeper than this are refused with 400.
+    "MAX_JSON_DEPTH": 64,
+    # Timeout for cloud account checks (seconds).
+    "ACCOUNT_CHECK_TIMEOUT_SECONDS": 10,
+    # Embedded sandboxes started by `make run` (empty: not running in this process).
+    "SANDBOX_KUBERNETES_URL": "",
+    "SANDBOX_KUBERNETES_TOKEN": "",
+    "SANDBOX_TENCENTCLOUD_ENDPOINT": "",
+    "SANDBOX_TENCENTCLOUD_SECRET_ID": "",
+    "SANDBOX_TENCENTCLOUD_SECRET_KEY": "",
+}
+
+
+class PlatformSettings:
+    """Attribute access to CDPLATFORM with DEFAULTS filled in; re-read when tests override."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] | None = None
+
+    def _values(self) -> dict[str, Any]:
+        if self._cache is None:
+            self._cache = {**DEFAULTS, **getattr(settings, "CDPLATFORM", {})}
+        return self._cache
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        values = self._values()
+        if name not in values:
+            raise AttributeError(f"Unknown platform setting {name!r}")
+        return values[name]
+
+    def reload(self) -> None:
+        self._cache = None
+
+
+platform_settings = PlatformSettings()
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting == "CDPLATFORM":
+        platform_settings.reload()
+
+
+setting_changed.connect(_reload)

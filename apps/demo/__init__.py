@@ -1,0 +1,1 @@
+"""The demo team `make run` seeds: users, projects, applications, sandbox accounts, pipelines."""

@@ -1,0 +1,9 @@
+"""App config for the demo seed."""
+
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "apps.demo"
+    label = "demo"
+    verbose_name = "Demo"

@@ -1,0 +1,1 @@
+"""Kubernetes: connecting to clusters through the official client, and the manifest stages."""

@@ -1,0 +1,1 @@
+"""Teams (tenants), their members, projects and project members."""

@@ -1,0 +1,9 @@
+"""App config for teams and projects."""
+
+from django.apps import AppConfig
+
+
+class TeamsConfig(AppConfig):
+    name = "apps.teams"
+    label = "teams"
+    verbose_name = "Teams"

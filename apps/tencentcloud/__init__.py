@@ -1,0 +1,1 @@
+"""Tencent Cloud: auto-scaling groups as server groups, through the official SDK."""

@@ -1,0 +1,5 @@
+"""WebSocket URL map (live execution updates)."""
+
+from django.urls import URLPattern
+
+websocket_urlpatterns: list[URLPattern] = []
