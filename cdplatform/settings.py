@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.applications",
     "apps.cloudaccounts",
+    "apps.pipelines",
+    "apps.executions",
+    "apps.triggers",
+    "apps.notifications",
+    "apps.kubernetes",
+    "apps.tencentcloud",
     "apps.console",
     "apps.demo",
 ]
@@ -226,6 +232,12 @@ CDPLATFORM = {
     "TOKEN_DEFAULT_EXPIRY_DAYS": int(os.environ.get("CDP_TOKEN_DEFAULT_EXPIRY_DAYS", "0")),
     "OUTBOUND_URL_ALLOW": env_list("CDP_OUTBOUND_URL_ALLOW"),
     "OUTBOUND_URL_DENY": env_list("CDP_OUTBOUND_URL_DENY"),
+    # Sandboxes run elsewhere (scale-out demo): point the sandbox accounts at them.
+    "SANDBOX_KUBERNETES_URL": os.environ.get("CDP_SANDBOX_KUBERNETES_URL", ""),
+    "SANDBOX_KUBERNETES_TOKEN": os.environ.get("CDP_SANDBOX_KUBERNETES_TOKEN", ""),
+    "SANDBOX_TENCENTCLOUD_ENDPOINT": os.environ.get("CDP_SANDBOX_TENCENTCLOUD_ENDPOINT", ""),
+    "SANDBOX_TENCENTCLOUD_SECRET_ID": os.environ.get("CDP_SANDBOX_TENCENTCLOUD_SECRET_ID", ""),
+    "SANDBOX_TENCENTCLOUD_SECRET_KEY": os.environ.get("CDP_SANDBOX_TENCENTCLOUD_SECRET_KEY", ""),
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ api_v1 = [
     path("", include("apps.teams.urls")),
     path("", include("apps.applications.urls")),
     path("", include("apps.cloudaccounts.urls")),
+    path("", include("apps.pipelines.urls")),
+    path("", include("apps.executions.urls")),
+    path("", include("apps.triggers.urls")),
+    path("", include("apps.notifications.urls")),
+    path("", include("apps.kubernetes.urls")),
+    path("", include("apps.tencentcloud.urls")),
 ]
 
 urlpatterns = [

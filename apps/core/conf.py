@@ -39,11 +39,20 @@ class PlatformSettings:
 
     def __init__(self) -> None:
         self._cache: dict[str, Any] | None = None
+        self._runtime: dict[str, Any] = {}
 
     def _values(self) -> dict[str, Any]:
         if self._cache is None:
-            self._cache = {**DEFAULTS, **getattr(settings, "CDPLATFORM", {})}
+            self._cache = {**DEFAULTS, **getattr(settings, "CDPLATFORM", {}), **self._runtime}
         return self._cache
+
+    def set_runtime(self, **values: Any) -> None:
+        """Values only known once the process runs (ports of in-process sandboxes)."""
+        unknown = set(values) - set(DEFAULTS)
+        if unknown:
+            raise AttributeError(f"Unknown platform setting(s) {sorted(unknown)}")
+        self._runtime.update(values)
+        self._cache = None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

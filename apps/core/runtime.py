@@ -5,6 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.core.conf import platform_settings
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +40,39 @@ def start_embedded_services(*, sandboxes: bool) -> EmbeddedServices:
     return services
 
 
+def _start_sandbox_kubernetes(services: EmbeddedServices) -> None:
+    import secrets
+
+    from sandbox.kubernetes import SandboxCluster
+
+    token = secrets.token_urlsafe(24)
+    cluster = SandboxCluster(token=token, pod_ready_seconds=2.0).start()
+    services.stoppers.append(cluster.stop)
+    platform_settings.set_runtime(
+        SANDBOX_KUBERNETES_URL=cluster.url, SANDBOX_KUBERNETES_TOKEN=token
+    )
+    path = Path(settings.DATA_DIR) / "sandbox-kubeconfig"
+    path.write_text(cluster.kubeconfig(token=token))
+    path.chmod(0o600)
+    services.lines.append(f"sandbox Kubernetes: {cluster.url} (kubectl --kubeconfig {path} ...)")
+
+
+def _start_sandbox_tencentcloud(services: EmbeddedServices) -> None:
+    from sandbox.tencentcloud import SandboxTencentCloud
+
+    cloud = SandboxTencentCloud().start("127.0.0.1", 0)
+    services.stoppers.append(cloud.stop)
+    secret_id, secret_key = cloud.credentials
+    platform_settings.set_runtime(
+        SANDBOX_TENCENTCLOUD_ENDPOINT=cloud.url,
+        SANDBOX_TENCENTCLOUD_SECRET_ID=secret_id,
+        SANDBOX_TENCENTCLOUD_SECRET_KEY=secret_key,
+    )
+    services.lines.append(f"sandbox Tencent Cloud: {cloud.url} (SecretId {secret_id})")
+
+
 def _sandbox_starters() -> list[Callable[[EmbeddedServices], None]]:
-    return []
+    return [_start_sandbox_kubernetes, _start_sandbox_tencentcloud]
 
 
 def _worker_starters() -> list[Callable[[EmbeddedServices], None]]:

@@ -1,0 +1,1 @@
+"""Running pipelines: executions, release orders, the engine's Django adapters and transports."""

@@ -1,0 +1,1 @@
+"""Notifications: robots (WeCom, DingTalk, Feishu), email, webhooks and the in-app inbox."""

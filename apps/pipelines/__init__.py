@@ -1,0 +1,1 @@
+"""Pipeline configurations: Spinnaker-compatible JSON, validation, revisions, lock, disable."""

@@ -1,0 +1,1 @@
+"""Automatic triggers: webhooks, git, docker, pipeline and cron, with a delivery log."""

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench <name>` (numbers for the README and closing notes, not tests)."""
