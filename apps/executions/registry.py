@@ -1,0 +1,41 @@
+"""The platform's stage-type registry: the engine's built-in types plus every provider's.
+
+Providers (Kubernetes, Tencent Cloud, the general webhook/pipeline stages) register their
+builders in `_register_providers`; config validation asks `is_runnable_stage_type`.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+
+from engine.expression_adapter import PipelineExpressions
+from engine.stages.builtin import builtin_registry
+from engine.stages.registry import StageTypeRegistry
+
+
+class WallClock:
+    """Epoch milliseconds from the system clock (the engine's Clock port)."""
+
+    def now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
+
+
+def _register_providers(registry: StageTypeRegistry) -> None:
+    """Each provider adds its stage types here (one line per provider)."""
+
+
+@lru_cache(maxsize=1)
+def stage_registry() -> StageTypeRegistry:
+    clock = WallClock()
+    registry = builtin_registry(clock=clock, expressions=PipelineExpressions(clock=clock))
+    _register_providers(registry)
+    return registry
+
+
+def is_runnable_stage_type(stage_type: str) -> bool:
+    return stage_registry().has(stage_type)
+
+
+def runnable_stage_types() -> list[str]:
+    return stage_registry().types()
