@@ -23,6 +23,7 @@ def build_execution(
     user: str,
     time_zone: str,
     clock: Clock,
+    team: str | None = None,
 ) -> Execution:
     """A new execution for `config`; raises PipelineConfigError with a JSON pointer."""
     now = clock.now_ms()
@@ -51,6 +52,7 @@ def build_execution(
         spel_evaluator=str(config.get("spelEvaluator") or "v4"),
         notifications=copy.deepcopy(list(config.get("notifications") or [])),
         time_zone=time_zone,
+        team=team,
         parent_execution_id=parent_id,
         parent_stage_id=trigger.get("parentPipelineStageId"),
         stages=[

@@ -259,6 +259,8 @@ class Execution:
     description: str | None = None
     notifications: list[Any] = field(default_factory=list)
     time_zone: str = "UTC"
+    # The tenant (team slug): application names, accounts and pipeline names are per team.
+    team: str | None = None
     parent_execution_id: str | None = None
     parent_stage_id: str | None = None
     stages: list[Stage] = field(default_factory=list)
@@ -361,6 +363,7 @@ class Execution:
             "spelEvaluator": self.spel_evaluator,
             "notifications": self.notifications,
             "timeZone": self.time_zone,
+            "team": self.team,
             "parentExecutionId": self.parent_execution_id,
             "parentPipelineStageId": self.parent_stage_id,
         }
@@ -398,6 +401,7 @@ class Execution:
             spel_evaluator=data.get("spelEvaluator"),
             notifications=list(data.get("notifications") or []),
             time_zone=data.get("timeZone") or "UTC",
+            team=data.get("team"),
             parent_execution_id=data.get("parentExecutionId"),
             parent_stage_id=data.get("parentPipelineStageId"),
             stages=[Stage.from_dict(stage) for stage in data.get("stages") or []],
