@@ -214,7 +214,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "apps.core.channel_layers.ThreadSafeInMemoryChannelLayer"}
+    }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -224,6 +226,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CDP_CELERY_QUEUE", "cdplatform")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "engine-recovery-sweep": {"task": "executions.sweep", "schedule": 15.0},
+}
 
 # --- Platform tunables (read through apps.core.conf.platform_settings) ----------------------
 CDPLATFORM = {

@@ -75,5 +75,14 @@ def _sandbox_starters() -> list[Callable[[EmbeddedServices], None]]:
     return [_start_sandbox_kubernetes, _start_sandbox_tencentcloud]
 
 
+_registered: list[Callable[[EmbeddedServices], None]] = []
+
+
+def register_embedded_service(starter: Callable[[EmbeddedServices], None]) -> None:
+    """Apps add what the server process must run beside daphne (the engine's local worker)."""
+    if starter not in _registered:
+        _registered.append(starter)
+
+
 def _worker_starters() -> list[Callable[[EmbeddedServices], None]]:
-    return []
+    return list(_registered)

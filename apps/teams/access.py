@@ -125,7 +125,7 @@ def _grant(obj: Team | Project, roles: dict[str, set[str]], group_name: Any) -> 
     """Creates one group per role and gives it the role's permissions on `obj`, in bulk."""
     content_type = ContentType.objects.get_for_model(obj)
     permissions = {p.codename: p for p in Permission.objects.filter(content_type=content_type)}
-    rows = []
+    rows: list[GroupObjectPermission] = []
     for role, codenames in roles.items():
         group, _ = Group.objects.get_or_create(name=group_name(obj.pk, role))
         rows.extend(

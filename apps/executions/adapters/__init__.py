@@ -1,0 +1,1 @@
+"""The engine's ports implemented with Django: repository, queue, gate, events, clock."""

@@ -1,0 +1,134 @@
+"""EventPublisher: after commit, engine events go to the Channels groups `execution.<id>` and
+`application.<id>` (live updates) and to in-process listeners (notifications, triggers)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from apps.executions.models import Execution as ExecutionRow
+from engine.events import EngineEvent, ExecutionEvent, MessageDropped
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[EngineEvent], None]
+_listeners: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Called with every engine event after its transaction commits (errors are logged)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def event_payload(event: EngineEvent) -> dict[str, Any]:
+    data: dict[str, Any] = {"event": type(event).__name__}
+    for field in dataclasses.fields(event):
+        value = getattr(event, field.name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif dataclasses.is_dataclass(value):
+            value = type(value).__name__
+        data[field.name] = value
+    return data
+
+
+def execution_group(execution_id: str) -> str:
+    return f"execution.{execution_id}"
+
+
+def application_group(application_id: int) -> str:
+    return f"application.{application_id}"
+
+
+class ChannelsEventPublisher:
+    """Implements `engine.ports.EventPublisher`."""
+
+    def __init__(self) -> None:
+        self._application_ids: dict[str, int] = {}
+
+    def publish(self, event: EngineEvent) -> None:
+        transaction.on_commit(lambda: self._deliver(event))
+
+    def _application_id(self, execution_id: str) -> int | None:
+        found = self._application_ids.get(execution_id)
+        if found is None:
+            found = (
+                ExecutionRow.objects.filter(pk=execution_id)
+                .values_list("application_id", flat=True)
+                .first()
+            )
+            if found is not None:
+                if len(self._application_ids) > 10_000:
+                    self._application_ids.clear()
+                self._application_ids[execution_id] = found
+        return found
+
+    def _deliver(self, event: EngineEvent) -> None:
+        if isinstance(event, MessageDropped):
+            logger.info("engine dropped %s: %s", type(event.message).__name__, event.reason)
+        if isinstance(event, ExecutionEvent):
+            self._broadcast(event)
+        for listener in list(_listeners):
+            try:
+                listener(event)
+            except Exception:
+                logger.exception("event listener %r failed on %s", listener, type(event).__name__)
+
+    def _broadcast(self, event: ExecutionEvent) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        message = {"type": "engine.event", "payload": event_payload(event)}
+        groups = [execution_group(event.execution_id)]
+        application_id = self._application_id(event.execution_id)
+        if application_id is not None:
+            groups.append(application_group(application_id))
+        _sender.send(layer, groups, message)
+
+
+class _GroupSender:
+    """Sends to the channel layer from one long-lived event loop thread, fire and forget.
+
+    `async_to_sync` per event would start a thread per call (about a millisecond each);
+    ordering is kept because one loop runs the sends in submission order.
+    """
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=loop.run_forever, name="cdp-live-updates", daemon=True
+                )
+                thread.start()
+                self._loop = loop
+            return self._loop
+
+    def send(self, layer: Any, groups: list[str], message: dict[str, Any]) -> None:
+        if getattr(layer, "has_no_listeners", lambda: False)():
+            return  # nobody subscribed in this process: skip the work entirely
+        asyncio.run_coroutine_threadsafe(self._send(layer, groups, message), self._ensure_loop())
+
+    @staticmethod
+    async def _send(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
+        for group in groups:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.exception("live update to %s not delivered", group)
+
+
+_sender = _GroupSender()

@@ -1,0 +1,208 @@
+"""Assembles the engine for this process: dispatcher and operations over the Django adapters,
+and the transport that delivers queued messages (local worker, Celery, or inline for tests)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from apps.core.conf import platform_settings
+from apps.executions.adapters import sql
+from apps.executions.adapters.events import ChannelsEventPublisher
+from apps.executions.adapters.gate import DjangoConcurrencyGate
+from apps.executions.adapters.queue import DatabaseMessageQueue
+from apps.executions.adapters.repository import DjangoExecutionRepository
+from apps.executions.models import EngineMessage
+from apps.executions.registry import stage_registry
+from engine.dispatcher import Dispatcher
+from engine.expression_adapter import PipelineExpressions
+from engine.messages import message_from_dict
+from engine.operations import Operations
+
+logger = logging.getLogger(__name__)
+
+# A message whose handler keeps failing is retried with backoff, then dropped as dead.
+MAX_ATTEMPTS = 12
+
+
+class WallClock:
+    """The engine's Clock port on the system clock (epoch milliseconds)."""
+
+    def now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
+
+
+CLOCK = WallClock()
+
+# -- transport notification ----------------------------------------------------------------
+
+_notifier_lock = threading.Lock()
+_notifier: Callable[[str, int, int], None] | None = None
+_local = threading.local()
+
+
+def set_notifier(notifier: Callable[[str, int, int], None] | None) -> None:
+    """The transport's hook, told (after commit) about every message row written."""
+    global _notifier
+    with _notifier_lock:
+        _notifier = notifier
+
+
+def _notify(key: str, due_at: int, row_id: int) -> None:
+    # A drain already working on `key` picks up its own due messages: no broker round trip.
+    if getattr(_local, "draining", None) == key and due_at <= CLOCK.now_ms():
+        return
+    notifier = _notifier
+    if notifier is not None:
+        notifier(key, due_at, row_id)
+
+
+# -- engine assembly -----------------------------------------------------------------------
+
+
+@dataclass
+class EngineParts:
+    repository: DjangoExecutionRepository
+    queue: DatabaseMessageQueue
+    dispatcher: Dispatcher
+    operations: Operations
+
+
+def build_engine(*, cache_size: int = 0) -> EngineParts:
+    repository = DjangoExecutionRepository(cache_size=cache_size)
+    queue = DatabaseMessageQueue(clock=CLOCK, notify=_notify)
+    registry = stage_registry()
+    events = ChannelsEventPublisher()
+    dispatcher = Dispatcher(
+        repository=repository,
+        queue=queue,
+        clock=CLOCK,
+        registry=registry,
+        expressions=PipelineExpressions(clock=CLOCK),
+        gate=DjangoConcurrencyGate(),
+        events=events,
+    )
+    operations = Operations(
+        repository=repository, queue=queue, clock=CLOCK, registry=registry, events=events
+    )
+    return EngineParts(repository, queue, dispatcher, operations)
+
+
+def operations() -> Operations:
+    """Operations for a request thread (no cache: API threads read fresh rows)."""
+    return build_engine().operations
+
+
+# -- delivering messages -------------------------------------------------------------------
+
+
+# Zero-delay follow-ups handled in the transaction of the message that produced them, at most
+# this many and for at most this long, so the write lock is never held for long.
+BATCH_MAX_MESSAGES = 64
+BATCH_MAX_SECONDS = 0.05
+
+
+def process_message(parts: EngineParts, row: EngineMessage) -> int:
+    """Consumes one message row and the zero-delay messages it leads to for the same key.
+
+    The delete of the row and every handler's writes commit together: a crash or an error
+    rolls all of it back and the row is delivered again. Returns how many were handled.
+    """
+    handled = 0
+    try:
+        with transaction.atomic(), parts.repository.batch():
+            if not sql.execute("delete_message", [row.pk]):
+                return 0  # another worker took it
+            with parts.queue.batch(row.key) as follow_ups:
+                parts.dispatcher.handle(message_from_dict(row.payload))
+                handled = 1
+                deadline = time.monotonic() + BATCH_MAX_SECONDS
+                while follow_ups and handled < BATCH_MAX_MESSAGES and time.monotonic() < deadline:
+                    parts.dispatcher.handle(follow_ups.popleft())
+                    handled += 1
+    except Exception:
+        logger.exception("engine message %s (%s) failed", row.pk, row.payload.get("type"))
+        _retry_later(row)
+        return 0
+    return handled
+
+
+def _retry_later(row: EngineMessage) -> None:
+    attempts = row.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "engine message %s dropped after %s attempts: %s", row.pk, attempts, row.payload
+        )
+        EngineMessage.objects.filter(pk=row.pk).delete()
+        return
+    backoff = min(60_000, 250 * 2**attempts)
+    EngineMessage.objects.filter(pk=row.pk).update(
+        attempts=attempts, due_at=CLOCK.now_ms() + backoff
+    )
+    _notify(row.key, CLOCK.now_ms() + backoff, row.pk)
+
+
+def drain_key(parts: EngineParts, key: str, *, limit: int = 10_000) -> int:
+    """Processes every due message of one unit-of-work key, oldest first; returns the count."""
+    handled = 0
+    previous, _local.draining = getattr(_local, "draining", None), key
+    try:
+        while handled < limit:
+            # Peek without a lock: process_message claims by deleting (0 rows: lost the race).
+            found = sql.fetchone("peek_message", [key, CLOCK.now_ms()])
+            if found is None:
+                break
+            row = EngineMessage(
+                pk=found[0],
+                key=found[1],
+                due_at=found[2],
+                payload=sql.load_json(found[3]),
+                attempts=found[4],
+            )
+            handled += process_message(parts, row)
+    finally:
+        _local.draining = previous
+    if handled:
+        # Messages that became due while draining, or were pushed for later, are told to
+        # the transport again so nothing waits for the sweep.
+        upcoming = (
+            EngineMessage.objects.filter(key=key)
+            .order_by("due_at")
+            .values_list("due_at", "id")
+            .first()
+        )
+        if upcoming is not None:
+            _notify_now(key, *upcoming)
+    return handled
+
+
+def _notify_now(key: str, due_at: int, row_id: int) -> None:
+    notifier = _notifier
+    if notifier is not None:
+        notifier(key, due_at, row_id)
+
+
+def drain_all(parts: EngineParts | None = None, *, limit: int = 100_000) -> int:
+    """Processes every due message of every key until none is due (tests, sweeps)."""
+    parts = parts or build_engine()
+    handled = 0
+    while handled < limit:
+        keys = list(
+            EngineMessage.objects.filter(due_at__lte=CLOCK.now_ms())
+            .order_by("due_at", "id")
+            .values_list("key", flat=True)[:100]
+        )
+        if not keys:
+            break
+        for key in dict.fromkeys(keys):
+            handled += drain_key(parts, key)
+    return handled
+
+
+def engine_mode() -> str:
+    return str(platform_settings.ENGINE)

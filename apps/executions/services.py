@@ -1,0 +1,46 @@
+"""Writes for executions: launching runs and the user operations on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from apps.applications.models import Application
+from apps.executions import runtime
+from apps.executions.models import Execution as ExecutionRow
+from apps.executions.parameters import resolve_parameters
+from apps.users.models import User
+from engine.launcher import build_execution
+
+
+@transaction.atomic
+def execution_launch(
+    *,
+    application: Application,
+    config: dict[str, Any],
+    user: User | None,
+    trigger: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    artifacts: list[dict[str, Any]] | None = None,
+) -> ExecutionRow:
+    """Builds a run of `config` and queues its start; returns the NOT_STARTED row."""
+    trigger = dict(trigger or {})
+    trigger.setdefault("type", "manual")
+    trigger["parameters"] = resolve_parameters(config, parameters)
+    if artifacts is not None:
+        trigger["artifacts"] = artifacts
+    username = user.username if user is not None else str(trigger.get("user") or "anonymous")
+    execution = build_execution(
+        config,
+        trigger=trigger,
+        application=application.name,
+        user=username,
+        time_zone=application.team.time_zone,
+        clock=runtime.CLOCK,
+        team=application.team.slug,
+    )
+    runtime.operations().start(execution=execution)
+    if user is not None:
+        ExecutionRow.objects.filter(pk=execution.id).update(started_by=user)
+    return ExecutionRow.objects.get(pk=execution.id)
