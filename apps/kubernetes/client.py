@@ -6,13 +6,15 @@ import base64
 import binascii
 import os
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import urllib3
 from kubernetes import client
 from kubernetes.config.kube_config import KubeConfigLoader
 
-from apps.cloudaccounts.connections import KubernetesConnection
+if TYPE_CHECKING:
+    # Only the type: the stage code imports this module and must stay free of Django models.
+    from apps.cloudaccounts.connections import KubernetesConnection
 
 _CA_DIR: str | None = None
 
