@@ -167,3 +167,36 @@ class ReleaseOrder(models.Model):
 
     def __str__(self) -> str:
         return f"release order {self.pk} ({self.pipeline_name})"
+
+
+class ExecutionAction(models.TextChoices):
+    START = "start", _("started")
+    CANCEL = "cancel", _("canceled")
+    PAUSE = "pause", _("paused")
+    RESUME = "resume", _("resumed")
+    RESTART_STAGE = "restart_stage", _("restarted a stage")
+    SKIP_STAGE = "skip_stage", _("skipped a stage")
+    SKIP_WAIT = "skip_wait", _("skipped a wait")
+    SKIP_WINDOW = "skip_window", _("skipped an execution window")
+    JUDGMENT = "judgment", _("judged")
+    CANARY = "canary", _("acted on a canary")
+
+
+class ExecutionAudit(models.Model):
+    """Who did what to a run, and when (executions themselves are the record of what ran)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="audit")
+    action = models.CharField(max_length=20, choices=ExecutionAction.choices)
+    stage_id = models.CharField(max_length=26, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["execution_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.execution_id}"

@@ -10,7 +10,7 @@ from apps.applications.models import Application
 from apps.executions import runtime
 from apps.executions.adapters.repository import DjangoExecutionRepository
 from apps.executions.models import EngineMessage, StageExecution
-from apps.executions.services import execution_launch
+from apps.executions.services.launch import execution_launch
 
 
 def stage(ref: str, *requires: str, **fields: Any) -> dict[str, Any]:

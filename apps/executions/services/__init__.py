@@ -1,0 +1,1 @@
+"""Writes for executions: launching runs (launch) and user operations on them (operations)."""
