@@ -112,7 +112,7 @@ class ExecutionDetailApi(APIView):
 
 
 class _Operation(APIView):
-    token_scope = "execute"
+    api_scope = "execute"
     OutputSerializer = ExecutionDocumentOutput
     success_status = 202
 
@@ -204,7 +204,7 @@ class StageJudgmentApi(_Operation):
 
 
 class ExecutionEvaluateApi(APIView):
-    token_scope = "read"
+    api_scope = "read"
 
     class InputSerializer(InputSerializer):
         expression = serializers.CharField(max_length=10_000)

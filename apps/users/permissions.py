@@ -18,7 +18,7 @@ class TokenScopePermission(BasePermission):
         if not isinstance(token, ApiToken):
             return True  # session users are limited by their roles only
         safe = request.method in SAFE_METHODS
-        scope = "read" if safe else getattr(view, "token_scope", "write")
+        scope = "read" if safe else getattr(view, "api_scope", "write")
         if not token.allows(scope):
             self.message = f"This API token lacks the {scope!r} scope."
             return False
