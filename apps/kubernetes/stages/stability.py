@@ -40,6 +40,10 @@ def _deployment(live: JsonDict) -> Health:
     status = live.get("status")
     if not status:
         return Health(False, message="Waiting for the deployment to report a status")
+    if not _generation_matches(live):
+        return Health(
+            False, message="Waiting for status generation to match updated object generation"
+        )
     for condition in _conditions(live):
         if (
             condition.get("type") == "Progressing"
@@ -49,10 +53,6 @@ def _deployment(live: JsonDict) -> Health:
             return Health(
                 False, True, f"Deployment exceeded its progress deadline. {detail}".strip()
             )
-    if not _generation_matches(live):
-        return Health(
-            False, message="Waiting for status generation to match updated object generation"
-        )
     desired = _int((live.get("spec") or {}).get("replicas", 1))
     updated = _int(status.get("updatedReplicas"))
     if updated < desired:
