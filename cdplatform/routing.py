@@ -1,5 +1,5 @@
 """WebSocket URL map (live execution updates)."""
 
-from django.urls import URLPattern
+from apps.executions.routing import websocket_urlpatterns as execution_routes
 
-websocket_urlpatterns: list[URLPattern] = []
+websocket_urlpatterns = [*execution_routes]

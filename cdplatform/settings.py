@@ -124,7 +124,10 @@ else:
                     "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("CDP_TEST_SQLITE_PATH") or None},
+            # A file, not :memory:, so the live tests' server and worker threads share it
+            # with proper locking (shared-cache memory databases fail fast on contention).
+            "TEST": {"NAME": os.environ.get("CDP_TEST_SQLITE_PATH")
+                     or str(DATA_DIR / "test-db.sqlite3")},
         }
     }
 

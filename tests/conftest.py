@@ -72,6 +72,26 @@ def world(db: Any) -> World:
 
     `member` belongs to the team but to no project; `outsider` owns team `other`.
     """
+    return make_world()
+
+
+@pytest.fixture
+def live_world(transactional_db: Any) -> World:
+    """The same world, committed, for tests whose server or worker threads must see it."""
+    return make_world()
+
+
+@pytest.fixture
+def local_worker(transactional_db: Any) -> Any:
+    """The embedded mode's engine worker thread, running for the test."""
+    from apps.executions.worker import LocalWorker
+
+    worker = LocalWorker().start()
+    yield worker
+    worker.stop()
+
+
+def make_world() -> World:
     users = {name: make_user(name) for name in ROLES if name != "anonymous"}
     team = team_create(creator=users["owner"], slug="acme", name="Acme")
     team_member_add(actor=users["owner"], team=team, username="admin", role="admin")
