@@ -93,8 +93,8 @@ def test_connect_is_refused_without_access(live_world: Any, who: str | None, cod
     shop = Application.objects.get(team=live_world.team, name="shop")
     row = execution_launch(application=shop, config=JUDGED, user=None)
     headers = {"Authorization": f"Token {key_for(live_world.users[who])}"} if who else {}
-    with pytest.raises(ConnectionClosed) as closed:  # noqa: PT012
-        with connect(f"{server.ws_url}/ws/executions/{row.pk}/", additional_headers=headers) as ws:
-            ws.recv(timeout=10)
+    url = f"{server.ws_url}/ws/executions/{row.pk}/"
+    with pytest.raises(ConnectionClosed) as closed, connect(url, additional_headers=headers) as ws:
+        ws.recv(timeout=10)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == code
