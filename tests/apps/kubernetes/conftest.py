@@ -105,8 +105,13 @@ def stage_named(execution: Execution, name: str) -> Stage:
 
 
 def deployment(
-    name: str, *, image: str = "nginx:1.25", replicas: int = 2, labels: dict[str, str] | None = None,
-    annotations: dict[str, str] | None = None, **spec: Any,
+    name: str,
+    *,
+    image: str = "nginx:1.25",
+    replicas: int = 2,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+    **spec: Any,
 ) -> dict[str, Any]:
     pod_labels = labels or {"app": name}
     return {
@@ -125,7 +130,9 @@ def deployment(
     }
 
 
-def replica_set(name: str, *, image: str = "nginx:1.25", replicas: int = 2, **annotations: str) -> dict[str, Any]:
+def replica_set(
+    name: str, *, image: str = "nginx:1.25", replicas: int = 2, **annotations: str
+) -> dict[str, Any]:
     manifest = deployment(name, image=image, replicas=replicas, annotations=annotations)
     manifest["kind"] = "ReplicaSet"
     return manifest

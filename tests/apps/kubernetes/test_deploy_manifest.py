@@ -88,7 +88,9 @@ def test_configmaps_are_versioned_reused_when_unchanged_and_bound_into_workloads
     changed = harness.run_pipeline([deploy_stage([config_map("settings", a="2"), workload])])
 
     assert [e.status for e in (first, again, changed)] == [Status.SUCCEEDED] * 3
-    names = sorted(cm.metadata.name for cm in harness.core.list_namespaced_config_map("default").items)
+    names = sorted(
+        cm.metadata.name for cm in harness.core.list_namespaced_config_map("default").items
+    )
     assert names == ["settings-v000", "settings-v001"]
     live = harness.apps.read_namespaced_deployment("web", "default")
     assert live.spec.template.spec.volumes[0].config_map.name == "settings-v001"
@@ -102,14 +104,20 @@ def test_max_version_history_deletes_the_oldest_versions(harness: Harness) -> No
         settings["metadata"]["annotations"] = {"strategy.spinnaker.io/max-version-history": "2"}
         harness.run_pipeline([deploy_stage([settings])])
 
-    names = sorted(cm.metadata.name for cm in harness.core.list_namespaced_config_map("default").items)
+    names = sorted(
+        cm.metadata.name for cm in harness.core.list_namespaced_config_map("default").items
+    )
     assert names == ["settings-v001", "settings-v002"]
 
 
 def test_docker_images_bind_from_trigger_artifacts_and_required_ones_must_bind(
     harness: Harness,
 ) -> None:
-    image = {"type": "docker/image", "name": "registry.local/shop", "reference": "registry.local/shop:2.0"}
+    image = {
+        "type": "docker/image",
+        "name": "registry.local/shop",
+        "reference": "registry.local/shop:2.0",
+    }
     trigger = {
         "type": "manual",
         "artifacts": [image],
@@ -136,7 +144,9 @@ def test_docker_images_bind_from_trigger_artifacts_and_required_ones_must_bind(
 def test_multi_document_text_with_a_namespace_override_and_expressions(harness: Harness) -> None:
     harness.core.create_namespace({"metadata": {"name": "staging"}})
     # Quoted, so that the evaluated text still reads as a string (YAML would parse 1.27 as a number).
-    text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {tag: "${parameters.tag}"}\n'
+    text = (
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {tag: "${parameters.tag}"}\n'
+    )
     text += "---\n" + yaml.safe_dump(deployment("web", image="nginx:${parameters.tag}"))
     execution = harness.run_pipeline(
         [deploy_stage([text], namespaceOverride="staging")],

@@ -127,7 +127,12 @@ def test_rollback_on_failure_deletes_the_broken_new_version(harness: Harness) ->
     # No stageTimeoutMs here: it would cover the rollback stages too (Orca's top-level timeout);
     # the wait task's own 30-minute timeout ends the stage instead.
     execution = deploy(
-        harness, "ReplicaSet", "nginx:broken", "redblack", rollbackOnFailure=True, backoffPeriodMs=60_000
+        harness,
+        "ReplicaSet",
+        "nginx:broken",
+        "redblack",
+        rollbackOnFailure=True,
+        backoffPeriodMs=60_000,
     )
 
     assert execution.status == Status.TERMINAL
@@ -164,7 +169,13 @@ def test_manual_rollback_enables_the_previous_version_and_disables_the_newest(
 
     execution = harness.run_pipeline(
         [
-            {"refId": "1", "type": "enableManifest", "name": "Enable old", "criteria": "second_newest", **target},
+            {
+                "refId": "1",
+                "type": "enableManifest",
+                "name": "Enable old",
+                "criteria": "second_newest",
+                **target,
+            },
             {
                 "refId": "2",
                 "requisiteStageRefIds": ["1"],
