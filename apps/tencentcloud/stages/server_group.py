@@ -149,7 +149,8 @@ class WaitForCapacityTask(CloudTask):
         )
         percentage = config.number(stage.context, "targetHealthyDeployPercentage", 100)
         summary = {"health": report.as_dict()}
-        if len(report.healthy) >= report.required(percentage) and report.present <= report.desired:
+        settled = report.present <= report.desired and not report.leaving
+        if len(report.healthy) >= report.required(percentage) and settled:
             return TaskResult.succeeded(summary)
         reachable = report.present - len(report.failed)
         if report.activity_failure or (report.failed and reachable < report.required(percentage)):
