@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apps.tencentcloud.stages import register
+from apps.tencentcloud.stages import inventory, register
 from apps.tencentcloud.stages.api import CloudApi
-from apps.tencentcloud.stages import inventory
 from apps.tencentcloud.stages.model import ServerGroup
 from engine.expression_adapter import PipelineExpressions
 from engine.launcher import build_execution

@@ -37,7 +37,8 @@ def test_red_black_disables_the_old_group_once_the_new_one_is_healthy(harness: H
 
     assert execution.status == Status.SUCCEEDED, failure_message(execution)
     old, new = harness.group("shop-web-v000"), harness.group("shop-web-v001")
-    assert old.disabled and not old.scaling_enabled
+    assert old.disabled
+    assert not old.scaling_enabled
     assert harness.serving("shop-web-v000") == []
     assert len(harness.serving("shop-web-v001")) == 2
     assert not new.disabled
@@ -59,7 +60,8 @@ def test_broken_image_leaves_the_old_group_serving_and_the_new_one_disabled(
     assert len(harness.serving("shop-web-v000")) == 2
     assert not harness.group("shop-web-v000").disabled
     broken = harness.group("shop-web-v001")
-    assert broken.disabled and not broken.scaling_enabled
+    assert broken.disabled
+    assert not broken.scaling_enabled
     assert harness.stage(execution, "Disable shop-web-v001").status == Status.SUCCEEDED
 
 

@@ -1,4 +1,4 @@
-"""resizeServerGroup, enableServerGroup, disableServerGroup, destroyServerGroup, cloneServerGroup."""
+"""Server-group stages: resize, enable, disable, destroy and clone, on the sandbox."""
 
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def test_disable_then_enable_a_server_group_by_target(harness: Harness) -> None:
 
     assert disabled.status == Status.SUCCEEDED, failure_message(disabled)
     group = harness.group("shop-web-v000")
-    assert group.disabled and not group.scaling_enabled
+    assert group.disabled
+    assert not group.scaling_enabled
     assert harness.serving("shop-web-v000") == []
     assert all(weights == [0] for weights in harness.weights("shop-web-v000").values())
     assert len(harness.serving("shop-web-v001")) == 2
@@ -104,7 +105,8 @@ def test_disable_then_enable_a_server_group_by_target(harness: Harness) -> None:
 
     assert enabled.status == Status.SUCCEEDED, failure_message(enabled)
     group = harness.group("shop-web-v000")
-    assert not group.disabled and group.scaling_enabled
+    assert not group.disabled
+    assert group.scaling_enabled
     assert all(weights == [10] for weights in harness.weights("shop-web-v000").values())
     assert len(harness.serving("shop-web-v000")) == 2
 
@@ -127,7 +129,8 @@ def test_a_disabled_group_scales_with_the_api_calls_that_work_while_disabled(
 
     assert execution.status == Status.SUCCEEDED, failure_message(execution)
     group = harness.group("shop-web-v000")
-    assert group.capacity.desired == 3 and not group.scaling_enabled
+    assert group.capacity.desired == 3
+    assert not group.scaling_enabled
     assert len(harness.members("shop-web-v000")) == 3
     assert harness.serving("shop-web-v000") == []  # still out of rotation
     assert [c.action for c in harness.cloud.calls("ScaleOutInstances")]

@@ -106,8 +106,10 @@ def test_parallel_red_black_deploys_then_cleanup(harness: Harness) -> None:
     }
     # Both deploys ran at the same time: each started before the other finished.
     web, api = harness.stage(second, "Deploy web"), harness.stage(second, "Deploy api")
-    assert web.start_time is not None and api.start_time is not None
-    assert web.start_time < (api.end_time or 0) and api.start_time < (web.end_time or 0)
+    assert web.start_time is not None
+    assert api.start_time is not None
+    assert web.start_time < (api.end_time or 0)
+    assert api.start_time < (web.end_time or 0)
     assert {team for team, _ in harness.resolved} == {"acme"}
 
 
