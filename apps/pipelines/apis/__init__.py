@@ -1,0 +1,1 @@
+"""REST API of pipelines (one class per operation), by concern."""
