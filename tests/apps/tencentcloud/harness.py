@@ -88,6 +88,8 @@ class Harness:
 
     def connections(self, execution: Execution, account: str) -> Connection:
         self.resolved.append((execution.team, account))
+        if account == "bad-keys":
+            return Connection(self.connection.secret_id, "not-the-key", [REGION], self.cloud.url)
         if account != ACCOUNT:
             raise UnknownAccount(f"no Tencent Cloud account {account!r} in team {execution.team}")
         return self.connection
