@@ -24,6 +24,8 @@ SERVER_OWNED_KEYS = (
 # Platform state shown next to the Spinnaker keys; never stored from input.
 PLATFORM_KEY = "cdplatform"
 NOT_STORED_KEYS = frozenset({*SERVER_OWNED_KEYS, PLATFORM_KEY, "name"})
+# Spinnaker's `type` of a pipeline built from a managed pipeline template (MPT).
+TEMPLATED = "templatedPipeline"
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -77,6 +79,9 @@ def stage_type_summary(config: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One entry per distinct (type, cloud providers) with the index of its first stage."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
     summary: list[dict[str, Any]] = []
+    if config.get("type") == TEMPLATED:
+        # Managed pipeline templates plan their stages at run time; this platform does not.
+        summary.append({"type": TEMPLATED, "at": None, "providers": [], "pipeline": True})
     stages = config.get("stages")
     for index, stage in enumerate(stages if isinstance(stages, list) else []):
         if not isinstance(stage, Mapping) or not isinstance(stage.get("type"), str):

@@ -17,6 +17,10 @@ from apps.pipelines.services.locking import lock_details
 from apps.teams.models import Project
 from engine.catalog import CATALOG
 
+TEMPLATED_REASON = (
+    "Pipelines built from managed pipeline templates (templatedPipeline) are kept but not run "
+    "on this platform."
+)
 LIST_FIELDS = (
     "id",
     "application",
@@ -76,6 +80,8 @@ def pipeline_get_by_name(*, application: Application, name: str) -> Pipeline | N
 
 
 def _stage_type_reasons(entry: dict[str, Any]) -> list[str]:
+    if entry.get("pipeline"):
+        return [TEMPLATED_REASON]
     name = entry.get("type", "")
     where = f"/stages/{entry.get('at', 0)}"
     stage_type = CATALOG.stage_type(name)

@@ -18,6 +18,16 @@ def check_settings(config: Mapping[str, Any], catalog: Catalog) -> list[Problem]
         problems.append(Problem("/name", "The name is longer than 255 characters.", code="length"))
     if isinstance(name, str) and any(ord(char) < 32 for char in name):
         problems.append(Problem("/name", "The name contains control characters.", code="invalid"))
+    if config.get("type") == "templatedPipeline":
+        problems.append(
+            Problem(
+                "/type",
+                "Managed pipeline templates are not supported: the pipeline is kept but cannot "
+                "run until its stages are written out.",
+                Severity.WARNING,
+                "unsupported_template",
+            )
+        )
     for key in LIST_KEYS:
         value = config.get(key)
         if isinstance(value, list) and len(value) > MAX_ITEMS:
