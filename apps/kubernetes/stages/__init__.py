@@ -40,7 +40,7 @@ def register(
     clock: Clock,
     expressions: ExpressionProcessor | None = None,
 ) -> None:
-    """Register every Kubernetes stage type (with Spinnaker's aliases `runJob`, `findArtifactsFromResource`).
+    """Register every Kubernetes stage type (aliases: `runJob`, `findArtifactsFromResource`).
 
     `connections(execution, account_name)` returns the account's KubernetesConnection (the
     platform resolves it from the execution's team); `expressions` evaluates `${...}` inside

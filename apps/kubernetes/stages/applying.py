@@ -15,7 +15,7 @@ from apps.kubernetes.stages.manifests import (
     Coordinates,
     JsonDict,
     Strategy,
-    annotations,
+    annotation_map,
     last_applied,
     non_metadata_equal,
     split_version,
@@ -112,11 +112,13 @@ def _overlay(base: Any, extra: Any) -> Any:
 def with_last_applied(manifest: JsonDict) -> JsonDict:
     """The manifest carrying its own JSON in `last-applied-configuration`, as kubectl stores it."""
     recorded = copy.deepcopy(manifest)
-    annotations(recorded).pop(LAST_APPLIED, None)
+    annotation_map(recorded).pop(LAST_APPLIED, None)
     if not recorded["metadata"]["annotations"]:
         recorded["metadata"].pop("annotations")
     result = copy.deepcopy(manifest)
-    annotations(result)[LAST_APPLIED] = json.dumps(recorded, sort_keys=True, separators=(",", ":"))
+    annotation_map(result)[LAST_APPLIED] = json.dumps(
+        recorded, sort_keys=True, separators=(",", ":")
+    )
     return result
 
 
@@ -211,7 +213,7 @@ def choose_version(
 
 
 def prune_versions(
-    cluster: Cluster, kind: Kind, namespace: str, base: str, keep: int, current: str
+    cluster: Cluster, kind: Kind, namespace: str, base: str, *, keep: int, current: str
 ) -> list[str]:
     """Delete the oldest versions beyond `keep` (never the one just deployed); names deleted."""
     existing = versions_of(cluster, kind, namespace, base)

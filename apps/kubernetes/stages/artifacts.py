@@ -20,7 +20,7 @@ from engine.model import Stage
 
 DOCKER_IMAGE = "docker/image"
 CONFIG_MAP = "kubernetes/configMap"
-SECRET = "kubernetes/secret"
+SECRET = "kubernetes/secret"  # noqa: S105 - an artifact type, not a password
 EMBEDDED = "embedded/base64"
 
 

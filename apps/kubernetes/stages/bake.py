@@ -59,7 +59,7 @@ def _unpack(artifact: Mapping[str, Any], into: Path) -> Path:
     if data[:2] == b"\x1f\x8b":
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
             archive.extractall(into, filter="data")
-        entries = [entry for entry in into.iterdir()]
+        entries = list(into.iterdir())
         return entries[0] if len(entries) == 1 and entries[0].is_dir() else into
     target = into / (str(artifact.get("name") or "values.yaml").rsplit("/", 1)[-1] or "values.yaml")
     target.write_bytes(data)

@@ -1,4 +1,4 @@
-"""Canary over plain Deployments: stable + canary workloads, weighted by replicas or nginx-ingress."""
+"""Canary over plain Deployments: stable + canary workloads, weighted by replicas or ingress."""
 
 from __future__ import annotations
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from apps.kubernetes.stages.canary import ACTION_KEY, ACTIONS
 from engine.errors import OperationNotAllowedError, StageNotFoundError
 from engine.ports import Clock, EventPublisher, ExecutionRepository, MessageQueue
 from engine.rescheduling import reschedule_running_tasks
 from engine.runtime import Outbox
-
-from apps.kubernetes.stages.canary import ACTION_KEY, ACTIONS
 
 
 def canary_action(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ PATCH_TYPES = {
 
 
 class ClusterError(Exception):
-    """A failed call, explained without credentials; `status` is the HTTP status when there was one."""
+    """A failed call explained without credentials; `status` is the HTTP status, if any."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -220,7 +221,7 @@ class Cluster:
         )
         return text
 
-    def events_for(self, namespace: str, names: set[str]) -> list[JsonDict]:
+    def events_for(self, namespace: str, names: set[str]) -> builtins.list[JsonDict]:
         """Events of the named objects (workload, its ReplicaSets, its pods), oldest first."""
         found = [
             event

@@ -37,7 +37,7 @@ from apps.kubernetes.stages.manifests import (
     ManifestError,
     Moniker,
     annotate_manifest,
-    annotations,
+    annotation_map,
     clean_for_output,
     cluster_of,
     decode_base64_text,
@@ -60,6 +60,7 @@ from engine.stage_expressions import merge_summary
 from engine.stages.builder import BaseStageBuilder, SyntheticStage, TaskDefinition
 from engine.tasks import TaskResult
 
+_VERBS = {"disableManifest": "Disable", "deleteManifest": "Delete"}
 TRAFFIC_STRATEGIES = ("redblack", "bluegreen", "highlander", "none", "canary")
 # Server groups the traffic strategies act on (versioned Deployments count, as one per version).
 SERVER_GROUP_KINDS = ("ReplicaSet", "Deployment")
@@ -163,7 +164,7 @@ class ResolveDeploySourceManifestTask(KubernetesTask):
 
 
 class DeployManifestTask(KubernetesTask):
-    """Prepare every manifest (bind, version, label, traffic) and apply it, lowest priority first."""
+    """Prepare each manifest (bind, version, label, traffic) and apply it, by deploy priority."""
 
     task_type = "deployManifest"
 
@@ -287,11 +288,14 @@ class _Deployer:
         prepared = [self._prepare(manifest, ordered) for manifest in ordered]
         deployed: list[tuple[Coordinates, JsonDict]] = []
         for where, manifest, strategy in prepared:
-            if self.strategy == "canary" and where.kind is DEPLOYMENT:
-                if self.cluster.get(DEPLOYMENT, where.namespace, where.name) is not None:
-                    # An existing stable: the new version goes out as a canary (see canary.py).
-                    self.canary_candidates.append((where, manifest))
-                    continue
+            if (
+                self.strategy == "canary"
+                and where.kind is DEPLOYMENT
+                and self.cluster.get(DEPLOYMENT, where.namespace, where.name) is not None
+            ):
+                # An existing stable: the new version goes out as a canary (see canary.py).
+                self.canary_candidates.append((where, manifest))
+                continue
             self._remember_revision(where)
             live = apply(self.cluster, where, manifest, strategy)
             self.applied_manifests.append(manifest)
@@ -343,7 +347,9 @@ class _Deployer:
         self.created.append(artifact)
         where = Coordinates(kind, namespace, final_name)
         if strategy.use_source_capacity and kind.has_replicas:
-            self._source_capacity(manifest, kind, namespace, base, final_name, versioned)
+            self._source_capacity(
+                manifest, kind, namespace, base, name=final_name, versioned=versioned
+            )
         if versioned and kind.kind in SERVER_GROUP_KINDS and not reused:
             self.new_server_groups.append({"manifestName": where.full_name, "location": namespace})
         if versioned and strategy.max_version_history is not None:
@@ -366,13 +372,20 @@ class _Deployer:
                     f"Manifest already has {LOAD_BALANCERS} set to {existing}; the stage asks "
                     f"for {self.services}"
                 )
-            annotations(manifest)[LOAD_BALANCERS] = json.dumps(self.services)
+            annotation_map(manifest)[LOAD_BALANCERS] = json.dumps(self.services)
         if self.enable_traffic:
             for service_name in load_balancers_of(manifest):
                 attach(find_service(self.cluster, namespace, service_name, request), manifest)
 
     def _source_capacity(
-        self, manifest: JsonDict, kind: Kind, namespace: str, base: str, name: str, versioned: bool
+        self,
+        manifest: JsonDict,
+        kind: Kind,
+        namespace: str,
+        base: str,
+        *,
+        name: str,
+        versioned: bool,
     ) -> None:
         source: JsonDict | None = None
         if versioned:
@@ -426,8 +439,8 @@ class CleanupArtifactsTask(KubernetesTask):
                     kind,
                     plan["location"],
                     plan["base"],
-                    int(plan["keep"]),
-                    plan["current"],
+                    keep=int(plan["keep"]),
+                    current=plan["current"],
                 )
         return TaskResult.succeeded({"deletedVersions": deleted})
 
@@ -526,7 +539,7 @@ class DeployManifestStage(BaseStageBuilder):
         return [
             SyntheticStage(
                 step["type"],
-                f"{'Disable' if step['type'] == 'disableManifest' else 'Delete'} {step['manifestName']}",
+                f"{_VERBS.get(step['type'], 'Act on')} {step['manifestName']}",
                 self._target_context(stage, step),
             )
             for step in stage.context.get("strategySteps") or []

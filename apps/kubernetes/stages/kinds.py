@@ -1,4 +1,4 @@
-"""The Kubernetes kinds the stages know: API location, Spinnaker name, versioning and deploy order."""
+"""The kinds the stages know: API location, Spinnaker name, versioning and deploy order."""
 
 from __future__ import annotations
 

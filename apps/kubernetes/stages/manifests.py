@@ -110,7 +110,7 @@ def labels(manifest: JsonDict) -> dict[str, str]:
     return found
 
 
-def annotations(manifest: JsonDict) -> dict[str, str]:
+def annotation_map(manifest: JsonDict) -> dict[str, str]:
     meta = metadata(manifest)
     found = meta.get("annotations")
     if not isinstance(found, dict):
@@ -267,7 +267,7 @@ def label_manifest(manifest: JsonDict, moniker: Moniker) -> None:
 
 def annotate_manifest(manifest: JsonDict, moniker: Moniker, artifact: Mapping[str, Any]) -> None:
     """Moniker and artifact annotations on the object and its pod template."""
-    targets = [annotations(manifest)]
+    targets = [annotation_map(manifest)]
     template = pod_template(manifest)
     if template is not None:
         meta = template.setdefault("metadata", {})

@@ -50,7 +50,8 @@ def _targets(task: KubernetesTask, stage: Stage, cluster: Cluster) -> list[Coord
     if not found:
         raise StageConfigError(
             f"no manifest matches the target (cluster {context.get('cluster')!r}, "
-            f"criteria {context.get('criteria')!r}, in {context.get('location') or 'the default namespace'})"
+            f"criteria {context.get('criteria')!r}, "
+            f"in {context.get('location') or 'the default namespace'})"
         )
     return found
 
@@ -135,7 +136,7 @@ class ScaleManifestTask(KubernetesTask):
     task_type = "scaleManifest"
 
     def run(self, stage: Stage) -> TaskResult:
-        raw = stage.context.get("replicas")
+        raw: Any = stage.context.get("replicas")
         try:
             replicas = int(raw)
         except (TypeError, ValueError):

@@ -1,4 +1,4 @@
-"""Deployment revisions and `kubectl rollout undo` semantics over the ReplicaSets a Deployment owns."""
+"""Deployment revisions and `kubectl rollout undo` over the ReplicaSets a Deployment owns."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def undo(
         older = [rs for rs in owned if _revision(rs) != current]
         if len(older) < revisions_back:
             raise StageConfigError(
-                f"deployment {name} has {len(older)} earlier revision(s); cannot go back {revisions_back}"
+                f"deployment {name} has {len(older)} earlier revision(s); "
+                f"cannot go back {revisions_back}"
             )
         target = older[revisions_back - 1]
     else:

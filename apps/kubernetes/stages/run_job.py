@@ -1,4 +1,4 @@
-"""`runJobManifest`: run a Job, keep its logs, and turn `SPINNAKER_PROPERTY_*` lines into outputs."""
+"""`runJobManifest`: run a Job, keep its logs, turn `SPINNAKER_PROPERTY_*` lines into outputs."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ CONFIG_PREFIX = "SPINNAKER_CONFIG_JSON="
 
 
 def parse_properties(logs: str) -> dict[str, Any]:
-    """`SPINNAKER_PROPERTY_K=V` lines and `SPINNAKER_CONFIG_JSON={...}` lines (merged, last wins)."""
+    """`SPINNAKER_PROPERTY_K=V` and `SPINNAKER_CONFIG_JSON={...}` lines (merged, last wins)."""
     found: dict[str, Any] = {}
     for line in logs.splitlines():
         text = line.strip()

@@ -1,4 +1,4 @@
-"""`waitForManifestToStabilize`: poll every manifest a stage touched until each is stable or failed."""
+"""`waitForManifestToStabilize`: poll each manifest a stage touched until stable or failed."""
 
 from __future__ import annotations
 

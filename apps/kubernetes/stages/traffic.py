@@ -1,4 +1,4 @@
-"""Traffic by labels: a workload joins a Service by carrying its selector labels, as Spinnaker does."""
+"""Traffic by labels: a workload joins a Service by carrying its selector labels."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 from apps.kubernetes.stages.cluster import Cluster
 from apps.kubernetes.stages.environment import StageConfigError
-from apps.kubernetes.stages.kinds import SERVICE, Kind
+from apps.kubernetes.stages.kinds import SERVICE, Kind, kind_of
 from apps.kubernetes.stages.manifests import (
     JsonDict,
-    kind_of,
     labels,
     load_balancers_of,
     name_of,

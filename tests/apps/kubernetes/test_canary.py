@@ -38,13 +38,17 @@ INGRESS: dict[str, Any] = {
 
 
 def canary_traffic(steps: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
-    return {"enabled": True, "options": {"strategy": "canary", "canary": {"steps": steps, **options}}}
+    return {
+        "enabled": True,
+        "options": {"strategy": "canary", "canary": {"steps": steps, **options}},
+    }
 
 
 def start_canary(harness: Harness, image: str, steps: list[dict[str, Any]], **options: Any) -> str:
     harness.run_pipeline([deploy_stage([deployment("web", replicas=4)])])
     stage = deploy_stage(
-        [deployment("web", image=image, replicas=4)], trafficManagement=canary_traffic(steps, **options)
+        [deployment("web", image=image, replicas=4)],
+        trafficManagement=canary_traffic(steps, **options),
     )
     return harness.start([stage])
 
@@ -84,14 +88,17 @@ def test_the_first_canary_deploy_goes_straight_to_full_weight(harness: Harness) 
     assert harness.cluster.get("Deployment", "web-canary") is None
 
 
-def test_weight_steps_move_replicas_then_continue_promotes_the_new_version(harness: Harness) -> None:
+def test_weight_steps_move_replicas_then_continue_promotes_the_new_version(
+    harness: Harness,
+) -> None:
     steps = [{"setWeight": 25}, {"pause": {"duration": "1m"}}, {"setWeight": 50}, {"pause": {}}]
     execution_id = start_canary(harness, "nginx:1.26", steps)
 
     paused = harness.run(execution_id, seconds=300)
 
     state = stage_named(paused, "Deploy 1").context["canary"]
-    assert state["phase"] == "paused" and state["weight"] == 50
+    assert state["phase"] == "paused"
+    assert state["weight"] == 50
     assert (replicas(harness, "web"), replicas(harness, "web-canary")) == (2, 2)
     act(harness, paused, "continue")
     done = harness.run(execution_id, seconds=600)
@@ -104,7 +111,9 @@ def test_weight_steps_move_replicas_then_continue_promotes_the_new_version(harne
 
 
 def test_promote_skips_the_remaining_steps(harness: Harness) -> None:
-    execution_id = start_canary(harness, "nginx:1.26", [{"setWeight": 25}, {"pause": {}}, {"setWeight": 75}])
+    execution_id = start_canary(
+        harness, "nginx:1.26", [{"setWeight": 25}, {"pause": {}}, {"setWeight": 75}]
+    )
     paused = harness.run(execution_id, seconds=300)
 
     act(harness, paused, "promote")
@@ -124,7 +133,9 @@ def test_abort_sends_traffic_back_to_stable_and_scales_the_canary_down(harness: 
     done = harness.run(execution_id, seconds=300)
 
     assert done.status == Status.TERMINAL
-    assert "aborted by alice" in stage_named(done, "Deploy 1").context["exception"]["details"]["error"]
+    assert (
+        "aborted by alice" in stage_named(done, "Deploy 1").context["exception"]["details"]["error"]
+    )
     assert (replicas(harness, "web"), replicas(harness, "web-canary")) == (4, 0)
     live = harness.apps.read_namespaced_deployment("web", "default")
     assert live.spec.template.spec.containers[0].image == "nginx:1.25"

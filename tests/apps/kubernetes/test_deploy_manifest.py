@@ -102,7 +102,8 @@ def test_max_version_history_deletes_the_oldest_versions(harness: Harness) -> No
     for value in "123":
         settings = config_map("settings", a=value)
         settings["metadata"]["annotations"] = {"strategy.spinnaker.io/max-version-history": "2"}
-        harness.run_pipeline([deploy_stage([settings])])
+        execution = harness.run_pipeline([deploy_stage([settings])])
+        assert execution.status == Status.SUCCEEDED, describe(execution)
 
     names = sorted(
         cm.metadata.name for cm in harness.core.list_namespaced_config_map("default").items
@@ -143,7 +144,7 @@ def test_docker_images_bind_from_trigger_artifacts_and_required_ones_must_bind(
 
 def test_multi_document_text_with_a_namespace_override_and_expressions(harness: Harness) -> None:
     harness.core.create_namespace({"metadata": {"name": "staging"}})
-    # Quoted, so that the evaluated text still reads as a string (YAML would parse 1.27 as a number).
+    # Quoted, so the evaluated text still reads as a string (YAML would parse 1.27 as a number).
     text = (
         'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {tag: "${parameters.tag}"}\n'
     )

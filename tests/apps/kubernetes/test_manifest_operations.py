@@ -29,17 +29,23 @@ def op(stage_type: str, ref: str = "1", **fields: Any) -> dict[str, Any]:
 
 def three_versions(harness: Harness) -> None:
     for index, size in enumerate((1, 3, 2)):
-        harness.run_pipeline([deploy_stage([replica_set("web", image=f"nginx:1.{index}", replicas=size)])])
+        harness.run_pipeline(
+            [deploy_stage([replica_set("web", image=f"nginx:1.{index}", replicas=size)])]
+        )
 
 
 def names(harness: Harness) -> list[str]:
-    return sorted(rs.metadata.name for rs in harness.apps.list_namespaced_replica_set("default").items)
+    return sorted(
+        rs.metadata.name for rs in harness.apps.list_namespaced_replica_set("default").items
+    )
 
 
 def test_delete_by_static_name(harness: Harness) -> None:
     harness.run_pipeline([deploy_stage([deployment("web")])])
 
-    execution = harness.run_pipeline([op("deleteManifest", manifestName="deployment web", location="default")])
+    execution = harness.run_pipeline(
+        [op("deleteManifest", manifestName="deployment web", location="default")]
+    )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
     assert harness.cluster.get("Deployment", "web") is None
@@ -47,27 +53,51 @@ def test_delete_by_static_name(harness: Harness) -> None:
 
 @pytest.mark.parametrize(
     ("criteria", "gone"),
-    [("newest", "web-v002"), ("second_newest", "web-v001"), ("oldest", "web-v000"),
-     ("largest", "web-v001"), ("smallest", "web-v000")],
+    [
+        ("newest", "web-v002"),
+        ("second_newest", "web-v001"),
+        ("oldest", "web-v000"),
+        ("largest", "web-v001"),
+        ("smallest", "web-v000"),
+    ],
 )
 def test_delete_a_dynamic_target_in_a_cluster(harness: Harness, criteria: str, gone: str) -> None:
     three_versions(harness)
 
     execution = harness.run_pipeline(
-        [op("deleteManifest", cluster="replicaSet web", criteria=criteria, location="default", mode="dynamic")]
+        [
+            op(
+                "deleteManifest",
+                cluster="replicaSet web",
+                criteria=criteria,
+                location="default",
+                mode="dynamic",
+            )
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
-    assert gone not in names(harness) and len(names(harness)) == 2
+    assert gone not in names(harness)
+    assert len(names(harness)) == 2
 
 
 def test_delete_by_label_selector_without_cascading_orphans_the_pods(harness: Harness) -> None:
     three_versions(harness)
-    selector = {"selectors": [{"kind": "EQUALS", "key": "app.kubernetes.io/name", "values": ["shop"]}]}
+    selector = {
+        "selectors": [{"kind": "EQUALS", "key": "app.kubernetes.io/name", "values": ["shop"]}]
+    }
 
     execution = harness.run_pipeline(
-        [op("deleteManifest", mode="label", kinds=["replicaSet"], labelSelectors=selector,
-            location="default", options={"cascading": False})]
+        [
+            op(
+                "deleteManifest",
+                mode="label",
+                kinds=["replicaSet"],
+                labelSelectors=selector,
+                location="default",
+                options={"cascading": False},
+            )
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
@@ -80,7 +110,15 @@ def test_scale_the_second_newest_version_to_zero(harness: Harness) -> None:
     three_versions(harness)
 
     execution = harness.run_pipeline(
-        [op("scaleManifest", cluster="replicaSet web", criteria="second_newest", location="default", replicas=0)]
+        [
+            op(
+                "scaleManifest",
+                cluster="replicaSet web",
+                criteria="second_newest",
+                location="default",
+                replicas=0,
+            )
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
@@ -90,7 +128,18 @@ def test_scale_the_second_newest_version_to_zero(harness: Harness) -> None:
 @pytest.mark.parametrize(
     ("strategy", "body"),
     [
-        ("strategic", [{"spec": {"template": {"spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]}}}}]),
+        (
+            "strategic",
+            [
+                {
+                    "spec": {
+                        "template": {
+                            "spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]}
+                        }
+                    }
+                }
+            ],
+        ),
         ("merge", {"spec": {"replicas": 3}}),
         ("json", [{"op": "replace", "path": "/spec/replicas", "value": 3}]),
     ],
@@ -101,8 +150,15 @@ def test_patch_with_each_merge_strategy_and_record_the_change_cause(
     harness.run_pipeline([deploy_stage([deployment("web")])])
 
     execution = harness.run_pipeline(
-        [op("patchManifest", manifestName="deployment web", location="default", patchBody=body,
-            options={"mergeStrategy": strategy, "record": True})]
+        [
+            op(
+                "patchManifest",
+                manifestName="deployment web",
+                location="default",
+                patchBody=body,
+                options={"mergeStrategy": strategy, "record": True},
+            )
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
@@ -119,7 +175,14 @@ def test_undo_rollout_goes_back_the_given_number_of_revisions(harness: Harness) 
         harness.run_pipeline([deploy_stage([deployment("web", image=f"nginx:{tag}")])])
 
     execution = harness.run_pipeline(
-        [op("undoRolloutManifest", manifestName="deployment web", location="default", numRevisionsBack=2)]
+        [
+            op(
+                "undoRolloutManifest",
+                manifestName="deployment web",
+                location="default",
+                numRevisionsBack=2,
+            )
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
@@ -138,7 +201,9 @@ def job(script: str) -> dict[str, Any]:
             "template": {
                 "spec": {
                     "restartPolicy": "Never",
-                    "containers": [{"name": "main", "image": "busybox", "command": ["sh", "-c", script]}],
+                    "containers": [
+                        {"name": "main", "image": "busybox", "command": ["sh", "-c", script]}
+                    ],
                 }
             },
         },
@@ -146,20 +211,30 @@ def job(script: str) -> dict[str, Any]:
 
 
 def test_run_job_captures_logs_and_property_outputs(harness: Harness) -> None:
-    script = 'echo migrating; echo SPINNAKER_PROPERTY_VERSION=42; echo \'SPINNAKER_CONFIG_JSON={"ok": true}\''
+    script = (
+        "echo migrating; echo SPINNAKER_PROPERTY_VERSION=42; "
+        "echo 'SPINNAKER_CONFIG_JSON={\"ok\": true}'"
+    )
     check = {
-        "refId": "2", "requisiteStageRefIds": ["1"], "type": "evaluateVariables", "name": "Use",
+        "refId": "2",
+        "requisiteStageRefIds": ["1"],
+        "type": "evaluateVariables",
+        "name": "Use",
         "variables": [{"key": "v", "value": "${#stage('runJobManifest')['outputs']['VERSION']}"}],
     }
 
     execution = harness.run_pipeline(
-        [op("runJobManifest", manifest=job(script), deleteJob=True, cloudProvider="kubernetes"), check]
+        [
+            op("runJobManifest", manifest=job(script), deleteJob=True, cloudProvider="kubernetes"),
+            check,
+        ]
     )
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
     stage = stage_named(execution, "runJobManifest")
     assert "migrating" in stage.context["jobStatus"]["logs"]
-    assert stage.outputs["VERSION"] == "42" and stage.outputs["ok"] is True
+    assert stage.outputs["VERSION"] == "42"
+    assert stage.outputs["ok"] is True
     assert stage_named(execution, "Use").outputs["v"] == "42"
     assert harness.cluster.get("Job", stage.context["jobName"]) is None
 
@@ -183,7 +258,12 @@ def test_find_artifacts_from_a_live_resource(harness: Harness) -> None:
     assert execution.status == Status.SUCCEEDED, describe(execution)
     artifacts = stage_named(execution, "findArtifactsFromResource").outputs["artifacts"]
     assert artifacts == [
-        {"type": "docker/image", "name": "registry.local/shop", "reference": "registry.local/shop:3.1", "version": "3.1"}
+        {
+            "type": "docker/image",
+            "name": "registry.local/shop",
+            "reference": "registry.local/shop:3.1",
+            "version": "3.1",
+        }
     ]
 
 
@@ -206,24 +286,40 @@ def test_bake_with_kustomize_then_deploy_the_baked_artifact(harness: Harness) ->
     }
     source = {"type": "embedded/base64", "name": "app.tgz", "reference": tarball(files)}
     bake = op(
-        "bakeManifest", templateRenderer="KUSTOMIZE", inputArtifact={"artifact": source},
+        "bakeManifest",
+        templateRenderer="KUSTOMIZE",
+        inputArtifact={"artifact": source},
         kustomizeFilePath="kustomization.yaml",
-        expectedArtifacts=[{"id": "baked", "matchArtifact": {"type": "embedded/base64", "name": "app"}}],
+        expectedArtifacts=[
+            {"id": "baked", "matchArtifact": {"type": "embedded/base64", "name": "app"}}
+        ],
         outputName="app",
     )
-    deploy = deploy_stage([], ref="2", source="artifact", manifestArtifactId="baked", requisiteStageRefIds=["1"])
+    deploy = deploy_stage(
+        [], ref="2", source="artifact", manifestArtifactId="baked", requisiteStageRefIds=["1"]
+    )
 
     execution = harness.run_pipeline([bake, deploy])
 
     assert execution.status == Status.SUCCEEDED, describe(execution)
-    assert harness.core.read_namespaced_config_map("baked-settings-v000", "default").data == {"a": "1"}
+    assert harness.core.read_namespaced_config_map("baked-settings-v000", "default").data == {
+        "a": "1"
+    }
 
 
-def test_bake_with_helm_explains_a_missing_binary(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bake_with_helm_explains_a_missing_binary(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
-    source = {"type": "embedded/base64", "name": "chart.tgz", "reference": tarball({"Chart.yaml": "name: x\n"})}
+    source = {
+        "type": "embedded/base64",
+        "name": "chart.tgz",
+        "reference": tarball({"Chart.yaml": "name: x\n"}),
+    }
 
-    execution = harness.run_pipeline([op("bakeManifest", templateRenderer="HELM3", inputArtifact={"artifact": source})])
+    execution = harness.run_pipeline(
+        [op("bakeManifest", templateRenderer="HELM3", inputArtifact={"artifact": source})]
+    )
 
     assert execution.status == Status.TERMINAL
     error = stage_named(execution, "bakeManifest").context["exception"]["details"]["error"]
