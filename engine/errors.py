@@ -42,3 +42,7 @@ class PipelineConfigError(EngineError):
     def __init__(self, message: str, *, pointer: str = "") -> None:
         super().__init__(f"{pointer}: {message}" if pointer else message)
         self.pointer = pointer
+
+
+class ChildPipelineError(EngineError):
+    """A `pipeline` stage cannot start its child: missing, disabled, or not allowed."""

@@ -16,14 +16,16 @@ from engine.expressions import (
 )
 from engine.graph import ancestors
 from engine.model import Execution, Stage
+from engine.outbound import OutboundClient
 from engine.ports import Clock, ExpressionResult
 
 
 class PipelineExpressions:
     """Evaluates against the execution in Spinnaker's JSON shape and the stage's merged context.
 
-    `pipeline_id_lookup` backs `#pipelineId`; `url_fetcher` backs the URL helpers and must apply
-    the platform's allow-list (leave it None to keep them off).
+    `pipeline_id_lookup` backs `#pipelineId`. The URL helpers (`#fromUrl`, `#jsonFromUrl`,
+    `#yamlFromUrl`, `#propertiesFromUrl`) are off unless `outbound` is given (they then GET
+    through it, under its SSRF policy) or a custom `url_fetcher`, which must apply one itself.
     """
 
     def __init__(
@@ -32,10 +34,11 @@ class PipelineExpressions:
         clock: Clock,
         pipeline_id_lookup: PipelineIdLookup | None = None,
         url_fetcher: UrlFetcher | None = None,
+        outbound: OutboundClient | None = None,
     ) -> None:
         self._clock = clock
         self._pipeline_id_lookup = pipeline_id_lookup
-        self._url_fetcher = url_fetcher
+        self._url_fetcher = url_fetcher or (outbound.fetch_text if outbound else None)
 
     def process(self, value: Any, *, execution: Execution, stage: Stage | None) -> ExpressionResult:
         processed = process(value, self.environment(execution, stage))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.errors import PipelineConfigError
@@ -106,3 +106,35 @@ def _stage(config: Any, position: int, clock: Clock) -> Stage:
         requisite_stage_ref_ids=[str(ref) for ref in requisites],
         start_time_expiry=int(expiry) if isinstance(expiry, int | float | str) and expiry else None,
     )
+
+
+def child_trigger(
+    *,
+    parent: Execution,
+    parent_stage: Stage,
+    config: Mapping[str, Any],
+    parameters: Mapping[str, Any],
+    artifacts: Sequence[Mapping[str, Any]],
+    user: str | None,
+) -> dict[str, Any]:
+    """The trigger of a `pipeline` stage's child run (DependentPipelineStarter's, by reference).
+
+    The parent is named by id (`parentExecutionId`, `parentPipelineStageId`), never embedded.
+    `correlationId` is stable for one start of the parent stage, so a platform can refuse a
+    second child for the same start.
+    """
+    return {
+        "type": "pipeline",
+        "user": user or parent.authentication.get("user") or "[anonymous]",
+        "parentExecutionId": parent.id,
+        "parentPipelineStageId": parent_stage.id,
+        "parentPipelineId": parent.pipeline_config_id,
+        "parentPipelineName": parent.name,
+        "parentPipelineApplication": parent.application,
+        "parameters": copy.deepcopy(dict(parameters)),
+        "artifacts": copy.deepcopy([dict(artifact) for artifact in artifacts]),
+        "correlationId": (
+            f"{parent.id}_{parent_stage.id}_{config.get('id')}_{parent_stage.start_time}"
+        ),
+        "dryRun": bool(parent.trigger.get("dryRun", False)),
+    }

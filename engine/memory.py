@@ -5,18 +5,20 @@ from __future__ import annotations
 import copy
 import heapq
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from engine import concurrency
 from engine.dispatcher import Dispatcher
-from engine.errors import ExecutionNotFoundError
+from engine.errors import ChildPipelineError, ExecutionNotFoundError, PipelineConfigError
 from engine.events import EngineEvent
-from engine.messages import Message
+from engine.launcher import build_execution, child_trigger
+from engine.messages import Message, StartExecution
 from engine.model import Execution, Stage
 from engine.operations import Operations
-from engine.ports import ExpressionProcessor, ExpressionResult, PendingRelease
+from engine.outbound import OutboundClient
+from engine.ports import Clock, ExpressionProcessor, ExpressionResult, MessageQueue, PendingRelease
 from engine.runtime import EngineSettings
 from engine.stages.builtin import builtin_registry
 from engine.stages.registry import StageTypeRegistry
@@ -253,6 +255,69 @@ class LiteralExpressionProcessor:
         return ExpressionResult(None, {text: [note]})
 
 
+class InMemoryPipelineLauncher:
+    """Child runs built from pipeline configs registered with `add_pipeline`.
+
+    A config may carry `"disabled": true`; `application` defaults to the parent's.
+    """
+
+    def __init__(
+        self, *, repository: InMemoryExecutionRepository, queue: MessageQueue, clock: Clock
+    ) -> None:
+        self._repository = repository
+        self._queue = queue
+        self._clock = clock
+        self._configs: dict[str, tuple[str | None, dict[str, Any]]] = {}
+        self.started: list[str] = []
+
+    def add_pipeline(self, config: Mapping[str, Any], *, application: str | None = None) -> None:
+        self._configs[str(config["id"])] = (application, copy.deepcopy(dict(config)))
+
+    def start_child(
+        self,
+        *,
+        parent: Execution,
+        parent_stage: Stage,
+        application: str,
+        pipeline_id: str,
+        parameters: Mapping[str, Any],
+        artifacts: Sequence[Mapping[str, Any]],
+        user: str | None,
+    ) -> str:
+        registered = self._configs.get(pipeline_id)
+        if registered is None or (registered[0] or parent.application) != application:
+            raise ChildPipelineError(
+                f"The referenced pipeline {pipeline_id} does not exist in application {application}"
+            )
+        config = registered[1]
+        if config.get("disabled") is True:
+            raise ChildPipelineError(f"The referenced pipeline {config.get('name')} is disabled")
+        trigger = child_trigger(
+            parent=parent,
+            parent_stage=parent_stage,
+            config=config,
+            parameters=parameters,
+            artifacts=artifacts,
+            user=user,
+        )
+        try:
+            child = build_execution(
+                config,
+                trigger=trigger,
+                application=application,
+                user=trigger["user"],
+                time_zone=parent.time_zone,
+                clock=self._clock,
+                team=parent.team,
+            )
+        except PipelineConfigError as error:
+            raise ChildPipelineError(f"The referenced pipeline cannot run: {error}") from None
+        self._repository.store(child)
+        self._queue.push(StartExecution(child.id))
+        self.started.append(child.id)
+        return child.id
+
+
 class InMemoryEngine:
     """Every port in memory, wired to a dispatcher: `engine.start(execution); engine.run()`."""
 
@@ -264,12 +329,22 @@ class InMemoryEngine:
         expressions: ExpressionProcessor | None = None,
         snapshot: bool = False,
         settings: EngineSettings | None = None,
+        outbound: OutboundClient | None = None,
     ) -> None:
         self.clock = clock or FixedClock()
         self.expressions: ExpressionProcessor = expressions or LiteralExpressionProcessor()
-        self.registry = registry or builtin_registry(clock=self.clock, expressions=self.expressions)
         self.repository = InMemoryExecutionRepository(snapshot=snapshot)
         self.queue = InMemoryQueue(self.clock)
+        self.launcher = InMemoryPipelineLauncher(
+            repository=self.repository, queue=self.queue, clock=self.clock
+        )
+        self.registry = registry or builtin_registry(
+            clock=self.clock,
+            expressions=self.expressions,
+            repository=self.repository,
+            pipeline_launcher=self.launcher,
+            outbound=outbound,
+        )
         self.events = RecordingEventPublisher()
         self.gate = InMemoryConcurrencyGate(self.repository)
         self.dispatcher = Dispatcher(

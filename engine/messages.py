@@ -120,7 +120,10 @@ class ResumeStage(StageMessage):
 
 @dataclass(frozen=True, slots=True)
 class RestartStage(StageMessage):
+    """Restart a stage; `restarted_child_id`: this parent stage's child run was restarted."""
+
     user: str | None = None
+    restarted_child_id: str | None = None
 
 
 # -- task level -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import ipaddress
 import json
@@ -377,6 +378,12 @@ def _open_socket(
     return sock
 
 
+@functools.lru_cache(maxsize=1)
+def _default_tls_context() -> ssl.SSLContext:
+    """The system trust store, loaded once and only when an https URL is first used."""
+    return ssl.create_default_context()
+
+
 class OutboundClient:
     """HTTP through an `OutboundPolicy`: every hop (redirects too) is vetted, then pinned.
 
@@ -395,7 +402,7 @@ class OutboundClient:
     ) -> None:
         self.policy = policy or OutboundPolicy()
         self._resolve = resolver
-        self._tls = tls_context or ssl.create_default_context()
+        self._tls = tls_context
         self._user_agent = user_agent
 
     def request(
@@ -457,7 +464,7 @@ class OutboundClient:
                 target,
                 connect_timeout=policy.connect_timeout_s,
                 read_timeout=policy.read_timeout_s,
-                context=self._tls,
+                context=self._tls or _default_tls_context(),
             )
         else:
             connection = _PinnedHTTPConnection(

@@ -142,6 +142,32 @@ class ExpressionProcessor(Protocol):
         ...
 
 
+class PipelineLauncher(Protocol):
+    """Starts the child run of a `pipeline` stage (the platform implements it on its models)."""
+
+    def start_child(
+        self,
+        *,
+        parent: Execution,
+        parent_stage: Stage,
+        application: str,
+        pipeline_id: str,
+        parameters: Mapping[str, Any],
+        artifacts: Sequence[Mapping[str, Any]],
+        user: str | None,
+    ) -> str:
+        """Build, store and queue the child execution; return its id.
+
+        Called inside the parent's unit of work, from the stage's `startPipeline` task. Build the
+        child with `engine.launcher.build_execution(config, trigger=child_trigger(...), ...)`
+        so it references the parent by id. Write it in the same database transaction as the
+        parent and queue its `StartExecution` only after commit: a crash then leaves neither.
+        Raise `ChildPipelineError` (with a message for the user) when the pipeline does not
+        exist in `application`, is disabled, or may not be run by `user`.
+        """
+        ...
+
+
 class StageRegistry(Protocol):
     """Stage type name -> builder, task type -> task."""
 

@@ -9,6 +9,8 @@ from engine.stage_status import PLANNING_FAILED_KEY
 from engine.stages.builder import StageDefinitionBuilder
 from engine.status import Status
 
+# Set on a parent's `pipeline` stage when its child's restart resumes it: keep the child link.
+SKIP_PIPELINE_RESTART_KEY = "_skipPipelineRestart"
 # Runtime bookkeeping a fresh run must not inherit.
 _RUNTIME_KEYS = ("exception", SUMMARY_KEY, PLANNING_FAILED_KEY, "manualSkip", "cancelError")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.errors import UnknownStageTypeError
 from engine.handlers.lookup import find_stage
-from engine.messages import CancelStage
+from engine.messages import CancelStage, Message
 from engine.rescheduling import reschedule_running_tasks
 from engine.runtime import Runtime
 from engine.status import Status
@@ -20,11 +22,13 @@ def handle(message: CancelStage, runtime: Runtime) -> None:
             runtime.push(run)
     if not stage.status.is_halt:
         return
+    follow_ups: Sequence[Message] | None = None
     try:
         builder = runtime.registry.builder(stage.type)
-        builder.cancel(stage)
+        follow_ups = builder.cancel(stage)
     except UnknownStageTypeError:
         return
     except Exception as error:
         stage.context["cancelError"] = str(error)
     runtime.repository.store_stage(stage)
+    runtime.push_all(follow_ups or ())

@@ -6,7 +6,12 @@ from engine.concurrency import is_limited
 from engine.events import ExecutionComplete
 from engine.final_status import determine_final_status
 from engine.handlers.lookup import find_execution
-from engine.messages import CancelStage, CompleteExecution, StartWaitingExecutions
+from engine.messages import (
+    CancelStage,
+    CompleteExecution,
+    RescheduleExecution,
+    StartWaitingExecutions,
+)
 from engine.runtime import Runtime
 from engine.status import Status
 
@@ -31,6 +36,9 @@ def handle(message: CompleteExecution, runtime: Runtime) -> None:
             for stage in execution.stages
             if stage.parent_stage_id is None and stage.status.is_active
         )
+    if execution.parent_execution_id is not None and execution.parent_stage_id is not None:
+        # The parent's monitorPipeline task polls now instead of after its backoff.
+        runtime.push(RescheduleExecution(execution.parent_execution_id))
     if execution.pipeline_config_id is not None and is_limited(execution):
         runtime.push(
             StartWaitingExecutions(

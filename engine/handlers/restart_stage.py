@@ -9,7 +9,7 @@ from engine.events import ExecutionQueued, ExecutionStatusChanged
 from engine.handlers.lookup import find_stage
 from engine.messages import RestartStage, StartStage
 from engine.model import Stage
-from engine.restart import reset_stage, restart_details
+from engine.restart import SKIP_PIPELINE_RESTART_KEY, reset_stage, restart_details
 from engine.runtime import Runtime
 from engine.stages.builder import StageDefinitionBuilder
 from engine.status import Status
@@ -23,6 +23,8 @@ def handle(message: RestartStage, runtime: Runtime) -> None:
     stage = graph.top_level_stage(found)
     restartable = stage.status.is_complete or stage.status == Status.NOT_STARTED
     if not restartable or execution.start_time is None:
+        return
+    if message.restarted_child_id is not None and not _resumes_for_child(found, message):
         return
     parked = (
         not execution.status.is_active
@@ -55,6 +57,26 @@ def handle(message: RestartStage, runtime: Runtime) -> None:
         runtime.repository.update_execution(execution)
         runtime.publish(ExecutionStatusChanged(execution.id, execution.application, Status.RUNNING))
     runtime.push(StartStage(execution.id, stage.id))
+    if execution.parent_execution_id is not None and execution.parent_stage_id is not None:
+        # Orca: a restarted child resumes its parent's pipeline stage, which keeps watching it.
+        runtime.push(
+            RestartStage(
+                execution.parent_execution_id,
+                execution.parent_stage_id,
+                user=message.user,
+                restarted_child_id=execution.id,
+            )
+        )
+
+
+def _resumes_for_child(stage: Stage, message: RestartStage) -> bool:
+    """Only a finished (or parked) parent whose stage still names that child is resumed."""
+    if stage.execution.status.is_active:
+        return False
+    if stage.context.get("executionId") != message.restarted_child_id:
+        return False
+    stage.context[SKIP_PIPELINE_RESTART_KEY] = True
+    return True
 
 
 def _builder(stage: Stage, runtime: Runtime) -> StageDefinitionBuilder | None:

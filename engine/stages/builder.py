@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from engine.messages import Message
 from engine.model import Stage
 from engine.tasks import Task
 
@@ -55,8 +56,12 @@ class StageDefinitionBuilder(Protocol):
         """Clear runtime state from the context before the stage runs again."""
         ...
 
-    def cancel(self, stage: Stage) -> None:
-        """Undo or stop external work after the stage halted (may write to `stage.context`)."""
+    def cancel(self, stage: Stage) -> Sequence[Message] | None:
+        """Undo or stop external work after the stage halted (may write to `stage.context`).
+
+        Messages returned are pushed once the unit of work commits, e.g. a CancelExecution for
+        a child run.
+        """
         ...
 
     def can_manually_skip(self, stage: Stage) -> bool: ...
@@ -88,7 +93,7 @@ class BaseStageBuilder:
     def prepare_for_restart(self, stage: Stage) -> None:
         return None
 
-    def cancel(self, stage: Stage) -> None:
+    def cancel(self, stage: Stage) -> Sequence[Message] | None:
         return None
 
     def can_manually_skip(self, stage: Stage) -> bool:

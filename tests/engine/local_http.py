@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -52,6 +53,15 @@ class Recorded:
 Script = Reply | Callable[[Recorded], Reply]
 
 
+class _QuickServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the FQDN of the address, which can take a while.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", int(self.server_address[1])
+
+
 class LocalServer:
     """Routes answer from queues (the last answer repeats); unknown routes answer 404."""
 
@@ -90,8 +100,7 @@ class LocalServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuickServer(("127.0.0.1", 0), Handler)
         # A short poll interval keeps shutdown (once per test) quick.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

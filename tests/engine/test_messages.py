@@ -28,6 +28,7 @@ SAMPLES: list[messages.Message] = [
     messages.PauseStage("e", "s"),
     messages.ResumeStage("e", "s"),
     messages.RestartStage("e", "s", user="bob"),
+    messages.RestartStage("e", "s", user="bob", restarted_child_id="child"),
     messages.StartTask("e", "s", "1"),
     messages.RunTask("e", "s", "1", 3),
     messages.CompleteTask("e", "s", "1", Status.FAILED_CONTINUE, Status.TERMINAL),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from engine.errors import UnknownStageTypeError, UnknownTaskTypeError
-from engine.memory import FixedClock
+from engine.memory import FixedClock, InMemoryEngine
 from engine.model import Stage
 from engine.stages import BaseStageBuilder, StageTypeRegistry, TaskDefinition
 from engine.stages.builtin import builtin_registry
@@ -56,7 +56,17 @@ def test_builtin_types() -> None:
         "manualJudgment",
         "restrictExecutionDuringTimeWindow",
         "wait",
+        "webhook",
     ]
+
+
+def test_repository_and_launcher_add_the_types_that_read_other_runs() -> None:
+    engine = InMemoryEngine(clock=FixedClock())
+    assert {"findArtifactFromExecution", "pipeline", "webhook"} <= set(engine.registry.types())
+    with pytest.raises(ValueError, match="repository"):
+        builtin_registry(
+            clock=FixedClock(), expressions=PathExpressions(), pipeline_launcher=engine.launcher
+        )
 
 
 def test_a_registered_type_runs_under_its_alias() -> None:
