@@ -23,6 +23,10 @@ class WallClock:
 
 def _register_providers(registry: StageTypeRegistry) -> None:
     """Each provider adds its stage types here (one line per provider)."""
+    from apps.kubernetes.accounts import engine_connection as kubernetes_connection
+    from apps.kubernetes.stages import register as register_kubernetes
+
+    register_kubernetes(registry, connections=kubernetes_connection, clock=WallClock())
 
 
 @lru_cache(maxsize=1)
