@@ -25,8 +25,11 @@ def _register_providers(registry: StageTypeRegistry) -> None:
     """Each provider adds its stage types here (one line per provider)."""
     from apps.kubernetes.accounts import engine_connection as kubernetes_connection
     from apps.kubernetes.stages import register as register_kubernetes
+    from apps.tencentcloud.accounts import engine_connection
+    from apps.tencentcloud.stages import register as register_tencentcloud
 
     register_kubernetes(registry, connections=kubernetes_connection, clock=WallClock())
+    register_tencentcloud(registry, connections=engine_connection, clock=WallClock())
 
 
 @lru_cache(maxsize=1)

@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from tencentcloud.autoscaling.v20180419 import autoscaling_client
 from tencentcloud.clb.v20180317 import clb_client
-from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
 )
 from tencentcloud.common.profile.client_profile import ClientProfile
-from tencentcloud.common.profile.http_profile import HttpProfile
 
 from apps.cloudaccounts.connections import TencentConnection
+from apps.tencentcloud.stages import sdk
 
 
 def _profile(connection: TencentConnection, timeout: int) -> ClientProfile:
-    http = HttpProfile(reqTimeout=timeout)
-    if connection.endpoint:
-        # One endpoint override serves every service (the sandbox routes on X-TC-Version).
-        parts = urlsplit(connection.endpoint)
-        http = HttpProfile(protocol=parts.scheme, endpoint=parts.netloc, reqTimeout=timeout)
-    return ClientProfile(httpProfile=http)
+    # The endpoint may be a URL (`http://127.0.0.1:8080`) or a bare `host[:port]` (HTTPS).
+    return sdk.client_profile(connection, timeout)
 
 
 def as_client(
     connection: TencentConnection, region: str, timeout: int = 30
 ) -> autoscaling_client.AutoscalingClient:
-    cred = credential.Credential(connection.secret_id, connection.secret_key)
-    return autoscaling_client.AutoscalingClient(cred, region, _profile(connection, timeout))
+    return sdk.autoscaling(connection, region, timeout)
 
 
 def clb_client_for(
     connection: TencentConnection, region: str, timeout: int = 30
 ) -> clb_client.ClbClient:
-    cred = credential.Credential(connection.secret_id, connection.secret_key)
-    return clb_client.ClbClient(cred, region, _profile(connection, timeout))
+    return sdk.clb(connection, region, timeout)
 
 
 def explain_error(exc: BaseException) -> str:

@@ -185,6 +185,29 @@ def remove_instances(api: CloudApi, group: ServerGroup, instance_ids: list[str])
     return activity_ids
 
 
+def destroy_step(api: CloudApi, name: str) -> int | None:
+    """The next step of destroying a group; None once it is gone, else instances remaining.
+
+    Traffic off first, then drained to zero (the API refuses to delete a group with instances in
+    service or an activity running), then the group and its launch configuration go."""
+    group = inventory.find(api, name)
+    if group is None:
+        return None
+    stop_traffic(api, group)
+    members = inventory.instances(api, group.group_id)
+    leaving = any(instance.leaving for instance in members)
+    present = [instance for instance in members if not instance.leaving]
+    if present or group.capacity.desired or group.capacity.min:
+        if not group.in_activity and not leaving:
+            resize(api, group, members, Capacity(0, group.capacity.max, 0))
+        return len(members)
+    if members or group.in_activity:
+        return len(members)
+    delete_group(api, group)
+    delete_launch_configuration(api, group.launch_configuration_id)
+    return None
+
+
 def delete_group(api: CloudApi, group: ServerGroup) -> None:
     try:
         api.autoscaling("DeleteAutoScalingGroup", {"AutoScalingGroupId": group.group_id})

@@ -164,34 +164,16 @@ class WaitForCapacityTask(CloudTask):
 
 
 class DestroyServerGroupTask(CloudTask):
-    """Traffic off, drained to zero, then the group and its launch configuration deleted.
-
-    One task polled until done: each poll does the next step the group's state calls for."""
+    """Traffic off, drained to zero, then the group and its launch configuration deleted;
+    each poll does the next step the group's state calls for."""
 
     def run(self, stage: Stage, progress: dict[str, Any]) -> TaskResult:
         region = config.region(stage.context)
-        name = config.server_group_name(stage.context)
         api = self.env.api(stage, region)
-        group = inventory.find(api, name)
-        if group is None:
-            return TaskResult.succeeded({"destroyed": True})
-        operations.stop_traffic(api, group)
-        members = inventory.instances(api, group.group_id)
-        present = [instance for instance in members if not instance.leaving]
-        if present or group.capacity.desired or group.capacity.min:
-            if not group.in_activity and (
-                not stage.context.get("drainRequested") or not any(i.leaving for i in members)
-            ):
-                progress["drainRequested"] = True
-                operations.resize(api, group, members, Capacity(0, group.capacity.max, 0))
-            return TaskResult.running({"remainingInstances": len(members)})
-        if members or group.in_activity:
-            return TaskResult.running({"remainingInstances": len(members)})
-        operations.delete_group(api, group)
-        deleted = operations.delete_launch_configuration(api, group.launch_configuration_id)
-        return TaskResult.succeeded(
-            {"destroyed": True, "launchConfigurationDeleted": deleted, "remainingInstances": 0}
-        )
+        remaining = operations.destroy_step(api, config.server_group_name(stage.context))
+        if remaining is None:
+            return TaskResult.succeeded({"destroyed": True, "remainingInstances": 0})
+        return TaskResult.running({"remainingInstances": remaining})
 
 
 class EnableServerGroupStage(RegionalStage):
