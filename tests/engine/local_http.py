@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -65,8 +66,9 @@ class _QuickServer(ThreadingHTTPServer):
 class LocalServer:
     """Routes answer from queues (the last answer repeats); unknown routes answer 404."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
         self._lock = threading.Lock()
+        self.scheme = "https" if tls else "http"
         self._routes: dict[tuple[str, str], list[Script]] = {}
         self.requests: list[Recorded] = []
         server = self
@@ -101,6 +103,8 @@ class LocalServer:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
         self._server = _QuickServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll interval keeps shutdown (once per test) quick.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -112,7 +116,7 @@ class LocalServer:
         return int(self._server.server_address[1])
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def route(self, method: str, path: str, *answers: Script) -> None:
         with self._lock:

@@ -45,7 +45,9 @@ def find(engine: InMemoryEngine, *, team: Any = None, **context: Any) -> Executi
     context.setdefault("application", "app")
     context.setdefault("pipeline", "producer")
     context.setdefault("expectedArtifacts", [EXPECTED])
-    execution = pipeline(engine, stage("1", type="findArtifactFromExecution", **context), id="consumer")
+    execution = pipeline(
+        engine, stage("1", type="findArtifactFromExecution", **context), id="consumer"
+    )
     execution.team = team
     engine.start(execution)
     engine.run()

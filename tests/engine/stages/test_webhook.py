@@ -520,6 +520,30 @@ def test_a_redirect_to_the_metadata_endpoint_is_refused(
     assert "169.254.169.254 is a cloud metadata endpoint" in error_of(call)
 
 
+def test_a_status_url_handed_back_by_the_receiver_is_checked_too(
+    engine: InMemoryEngine, server: LocalServer
+) -> None:
+    metadata = "http://169.254.169.254/latest/meta-data/iam"
+    server.route("POST", "/jobs", Reply(201, headers={"Location": metadata}))
+    call = by_ref(
+        run(
+            engine,
+            webhook(
+                "1",
+                url=server.url("/jobs"),
+                waitForCompletion=True,
+                statusUrlResolution="locationHeader",
+                statusJsonPath="s",
+            ),
+        ),
+        "1",
+    )
+    assert call.status == Status.TERMINAL
+    assert call.context["statusEndpoint"] == metadata
+    assert "169.254.169.254 is a cloud metadata endpoint" in error_of(call)
+    assert [each.method for each in server.requests] == ["POST"]
+
+
 def test_the_deny_list_applies_to_the_webhook_stage(server: LocalServer) -> None:
     engine = make_engine(policy=OutboundPolicy(deny=("127.0.0.0/8",)))
     call = by_ref(run(engine, webhook("1", url=server.url("/x"))), "1")
