@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -126,8 +127,11 @@ else:
             },
             # A file, not :memory:, so the live tests' server and worker threads share it
             # with proper locking (shared-cache memory databases fail fast on contention).
-            "TEST": {"NAME": os.environ.get("CDP_TEST_SQLITE_PATH")
-                     or str(DATA_DIR / "test-db.sqlite3")},
+            # One file per test process: parallel pytest runs must not share it.
+            "TEST": {
+                "NAME": os.environ.get("CDP_TEST_SQLITE_PATH")
+                or str(Path(tempfile.gettempdir()) / f"cdp-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 

@@ -81,9 +81,25 @@ def live_world(transactional_db: Any) -> World:
     return make_world()
 
 
+@pytest.fixture(scope="session")
+def _celery_workers(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    from tests.workers import CeleryWorkers
+
+    with django_db_blocker.unblock():
+        workers = CeleryWorkers().start()
+    yield workers
+    workers.stop()
+
+
 @pytest.fixture
-def local_worker(transactional_db: Any) -> Any:
-    """The embedded mode's engine worker thread, running for the test."""
+def engine_worker(request: Any, transactional_db: Any) -> Any:
+    """Runs progress on their own: the local worker thread (embedded mode) or real Celery
+    worker processes, shared by the session (CDP_ENGINE=celery, the PostgreSQL run)."""
+    from apps.executions import runtime
+
+    if runtime.engine_mode() == "celery":
+        yield request.getfixturevalue("_celery_workers")
+        return
     from apps.executions.worker import LocalWorker
 
     worker = LocalWorker().start()

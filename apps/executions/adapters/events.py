@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import dataclasses
 import logging
 import threading
@@ -56,7 +57,7 @@ class ChannelsEventPublisher:
         self._application_ids: dict[str, int] = {}
 
     def publish(self, event: EngineEvent) -> None:
-        transaction.on_commit(lambda: self._deliver(event))
+        transaction.on_commit(lambda: self._deliver(event), robust=True)
 
     def _application_id(self, execution_id: str) -> int | None:
         found = self._application_ids.get(execution_id)
@@ -96,39 +97,51 @@ class ChannelsEventPublisher:
 
 
 class _GroupSender:
-    """Sends to the channel layer from one long-lived event loop thread, fire and forget.
+    """Sends to the channel layer from one long-lived event loop thread, in order.
 
-    `async_to_sync` per event would start a thread per call (about a millisecond each);
-    ordering is kept because one loop runs the sends in submission order.
+    `async_to_sync` per event would start a thread per call (about a millisecond each). One
+    queue drained by one coroutine keeps events in commit order for every watcher.
     """
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[tuple[Any, list[str], dict[str, Any]]] | None = None
         self._lock = threading.Lock()
+        self._pid = 0
 
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
-            if self._loop is None or self._loop.is_closed():
+            # A forked worker process inherits the object but not the thread: start anew.
+            if self._loop is None or self._loop.is_closed() or self._pid != os.getpid():
                 loop = asyncio.new_event_loop()
-                thread = threading.Thread(
-                    target=loop.run_forever, name="cdp-live-updates", daemon=True
-                )
-                thread.start()
-                self._loop = loop
+                self._queue = asyncio.Queue()
+                threading.Thread(
+                    target=self._run, args=(loop,), name="cdp-live-updates", daemon=True
+                ).start()
+                self._loop, self._pid = loop, os.getpid()
             return self._loop
+
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(self._drain())
+
+    async def _drain(self) -> None:
+        assert self._queue is not None
+        while True:
+            layer, groups, message = await self._queue.get()
+            for group in groups:
+                try:
+                    await layer.group_send(group, message)
+                except Exception:
+                    logger.exception("live update to %s not delivered", group)
 
     def send(self, layer: Any, groups: list[str], message: dict[str, Any]) -> None:
         if getattr(layer, "has_no_listeners", lambda: False)():
             return  # nobody subscribed in this process: skip the work entirely
-        asyncio.run_coroutine_threadsafe(self._send(layer, groups, message), self._ensure_loop())
-
-    @staticmethod
-    async def _send(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-        for group in groups:
-            try:
-                await layer.group_send(group, message)
-            except Exception:
-                logger.exception("live update to %s not delivered", group)
+        loop = self._ensure_loop()
+        queue = self._queue
+        assert queue is not None
+        loop.call_soon_threadsafe(queue.put_nowait, (layer, groups, message))
 
 
 _sender = _GroupSender()

@@ -62,7 +62,7 @@ class DatabaseMessageQueue:
             row_id = cursor.lastrowid if connection.vendor != "postgresql" else 0
         if self._notify is not None:
             notify = self._notify
-            transaction.on_commit(lambda: notify(key, due_at, row_id))
+            transaction.on_commit(lambda: notify(key, due_at, row_id), robust=True)
 
 
 def _insert(key: str, due_at: int, message: Message) -> tuple[str, list[Any]]:

@@ -75,7 +75,7 @@ class DjangoExecutionRepository:
         if outermost:
             active, self._active = self._active, {}
             written, self._written = self._written, set()
-            transaction.on_commit(lambda: self._recache(active, written))
+            transaction.on_commit(lambda: self._recache(active, written), robust=True)
 
     def _lock(self, execution_id: str) -> None:
         # On SQLite the IMMEDIATE transaction already holds the database's write lock.

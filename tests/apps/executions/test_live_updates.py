@@ -42,7 +42,9 @@ def receive(socket: Any) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_watcher_sees_the_run_finish_after_the_judgment(live_world: Any, local_worker: Any) -> None:
+def test_watcher_sees_the_run_finish_after_the_judgment(
+    live_world: Any, engine_worker: Any
+) -> None:
     server = live_server()
     shop = Application.objects.get(team=live_world.team, name="shop")
     row = execution_launch(application=shop, config=JUDGED, user=live_world.users["owner"])
@@ -71,7 +73,9 @@ def test_watcher_sees_the_run_finish_after_the_judgment(live_world: Any, local_w
 
 
 @pytest.mark.slow
-def test_application_watchers_get_a_snapshot_and_events(live_world: Any, local_worker: Any) -> None:
+def test_application_watchers_get_a_snapshot_and_events(
+    live_world: Any, engine_worker: Any
+) -> None:
     server = live_server()
     shop = Application.objects.get(team=live_world.team, name="shop")
     headers = {"Authorization": f"Token {key_for(live_world.users['developer'])}"}
