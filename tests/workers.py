@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,8 @@ def database_url() -> str:
         raise RuntimeError("Celery workers need PostgreSQL")
     user = s.get("USER") or "postgres"
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+    host = f"{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}"
+    return f"postgres://{user}{password}@{host}/{s['NAME']}"
 
 
 class CeleryWorkers:

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import dataclasses
 import logging
+import os
 import threading
 from collections.abc import Callable
 from enum import Enum
