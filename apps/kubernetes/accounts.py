@@ -1,4 +1,4 @@
-"""A team's Kubernetes accounts: the engine's connection resolver and the infrastructure view's list."""
+"""A team's Kubernetes accounts: the engine's connection resolver and the view's listing."""
 
 from __future__ import annotations
 
