@@ -244,6 +244,7 @@ CDPLATFORM = {
     "TOKEN_DEFAULT_EXPIRY_DAYS": int(os.environ.get("CDP_TOKEN_DEFAULT_EXPIRY_DAYS", "0")),
     "OUTBOUND_URL_ALLOW": env_list("CDP_OUTBOUND_URL_ALLOW"),
     "OUTBOUND_URL_DENY": env_list("CDP_OUTBOUND_URL_DENY"),
+    "EXPRESSION_URL_FUNCTIONS": env_bool("CDP_EXPRESSION_URL_FUNCTIONS", default=False),
     # Sandboxes run elsewhere (scale-out demo): point the sandbox accounts at them.
     "SANDBOX_KUBERNETES_URL": os.environ.get("CDP_SANDBOX_KUBERNETES_URL", ""),
     "SANDBOX_KUBERNETES_TOKEN": os.environ.get("CDP_SANDBOX_KUBERNETES_TOKEN", ""),

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     # hosts or CIDRs. Link-local and cloud metadata addresses are denied unless allowed here.
     "OUTBOUND_URL_ALLOW": [],
     "OUTBOUND_URL_DENY": [],
+    # `#fromUrl`, `#jsonFromUrl`, ... in pipeline expressions (through the outbound policy).
+    "EXPRESSION_URL_FUNCTIONS": False,
     # JSON request bodies nested deeper than this are refused with 400.
     "MAX_JSON_DEPTH": 64,
     # Timeout for cloud account checks (seconds).

@@ -1,17 +1,24 @@
-"""The platform's stage-type registry: the engine's built-in types plus every provider's.
+"""The platform's stage-type registry: the engine's general types plus every provider's.
 
-Providers (Kubernetes, Tencent Cloud, the general webhook/pipeline stages) register their
-builders in `_register_providers`; config validation asks `is_runnable_stage_type`.
+Providers (Kubernetes, Tencent Cloud) register their builders in `_register_providers`;
+config validation asks `is_runnable_stage_type`.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Collection
 from functools import lru_cache
+from typing import Any
 
+from apps.core.conf import platform_settings
 from engine.expression_adapter import PipelineExpressions
+from engine.model import Execution
+from engine.outbound import OutboundClient, OutboundPolicy
 from engine.stages.builtin import builtin_registry
 from engine.stages.registry import StageTypeRegistry
+from engine.status import Status
 
 
 class WallClock:
@@ -21,22 +28,67 @@ class WallClock:
         return time.time_ns() // 1_000_000
 
 
-def _register_providers(registry: StageTypeRegistry) -> None:
-    """Each provider adds its stage types here (one line per provider)."""
-    from apps.kubernetes.accounts import engine_connection as kubernetes_connection
-    from apps.kubernetes.stages import register as register_kubernetes
-    from apps.tencentcloud.accounts import engine_connection
-    from apps.tencentcloud.stages import register as register_tencentcloud
+class ThreadLocalExecutions:
+    """The repository port for stage builders (which live as long as the process): each
+    thread reads through its own repository, on its own database connection."""
 
-    register_kubernetes(registry, connections=kubernetes_connection, clock=WallClock())
-    register_tencentcloud(registry, connections=engine_connection, clock=WallClock())
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _repository(self) -> Any:
+        from apps.executions.adapters.repository import DjangoExecutionRepository
+
+        repository = getattr(self._local, "repository", None)
+        if repository is None:
+            repository = self._local.repository = DjangoExecutionRepository()
+        return repository
+
+    def retrieve(self, execution_id: str) -> Execution:
+        return self._repository().retrieve(execution_id)
+
+    def retrieve_latest_for_pipeline(
+        self, pipeline_config_id: str, *, statuses: Collection[Status] | None = None
+    ) -> Execution | None:
+        return self._repository().retrieve_latest_for_pipeline(
+            pipeline_config_id, statuses=statuses
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repository(), name)
+
+
+def outbound_client() -> OutboundClient:
+    return OutboundClient(
+        policy=OutboundPolicy.from_settings(
+            allow=platform_settings.OUTBOUND_URL_ALLOW, deny=platform_settings.OUTBOUND_URL_DENY
+        )
+    )
+
+
+def _register_providers(registry: StageTypeRegistry, clock: WallClock) -> None:
+    """Each provider adds its stage types here (one line per provider)."""
+
+
+CLOCK = WallClock()
+
+
+@lru_cache(maxsize=1)
+def pipeline_expressions() -> PipelineExpressions:
+    """The expression processor of this process (URL helpers only when enabled)."""
+    outbound = outbound_client() if platform_settings.EXPRESSION_URL_FUNCTIONS else None
+    return PipelineExpressions(clock=CLOCK, outbound=outbound)
 
 
 @lru_cache(maxsize=1)
 def stage_registry() -> StageTypeRegistry:
-    clock = WallClock()
-    registry = builtin_registry(clock=clock, expressions=PipelineExpressions(clock=clock))
-    _register_providers(registry)
+    clock = CLOCK
+    registry = builtin_registry(
+        clock=clock,
+        expressions=pipeline_expressions(),
+        repository=ThreadLocalExecutions(),  # type: ignore[arg-type]
+        outbound=outbound_client(),
+    )
+    _register_providers(registry, clock)
     return registry
 
 

@@ -18,9 +18,9 @@ from apps.executions.adapters.gate import DjangoConcurrencyGate
 from apps.executions.adapters.queue import DatabaseMessageQueue
 from apps.executions.adapters.repository import DjangoExecutionRepository
 from apps.executions.models import EngineMessage
-from apps.executions.registry import stage_registry
+from apps.executions.registry import CLOCK as REGISTRY_CLOCK
+from apps.executions.registry import pipeline_expressions, stage_registry
 from engine.dispatcher import Dispatcher
-from engine.expression_adapter import PipelineExpressions
 from engine.messages import message_from_dict
 from engine.operations import Operations
 
@@ -30,14 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 
 
-class WallClock:
-    """The engine's Clock port on the system clock (epoch milliseconds)."""
-
-    def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
-
-
-CLOCK = WallClock()
+CLOCK = REGISTRY_CLOCK
 
 # -- transport notification ----------------------------------------------------------------
 
@@ -83,7 +76,7 @@ def build_engine(*, cache_size: int = 0) -> EngineParts:
         queue=queue,
         clock=CLOCK,
         registry=registry,
-        expressions=PipelineExpressions(clock=CLOCK),
+        expressions=pipeline_expressions(),
         gate=DjangoConcurrencyGate(),
         events=events,
     )

@@ -7,10 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from apps.core.errors import NotFound, ValidationFailed
-from apps.executions import runtime
 from apps.executions.adapters.repository import DjangoExecutionRepository
 from apps.executions.models import Execution, ExecutionAudit
-from engine.expression_adapter import PipelineExpressions
+from apps.executions.registry import pipeline_expressions
 from engine.expressions import is_expression
 from engine.model import Execution as EngineExecution
 from engine.model import Stage
@@ -80,7 +79,7 @@ def execution_evaluate(
     stage = engine_execution.stage(stage_id) if stage_id else None
     if stage_id and stage is None:
         raise ValidationFailed([{"pointer": "/stageId", "message": f"No stage {stage_id!r}."}])
-    processor = PipelineExpressions(clock=runtime.CLOCK)
+    processor = pipeline_expressions()
     text = (
         expression if is_expression(expression) or "${" in expression else "${" + expression + "}"
     )
