@@ -67,6 +67,15 @@ def outbound_client() -> OutboundClient:
 
 def _register_providers(registry: StageTypeRegistry, clock: WallClock) -> None:
     """Each provider adds its stage types here (one line per provider)."""
+    from apps.kubernetes.accounts import engine_connection as kubernetes_connection
+    from apps.kubernetes.stages import register as register_kubernetes
+    from apps.tencentcloud.accounts import engine_connection as tencent_connection
+    from apps.tencentcloud.stages import register as register_tencentcloud
+
+    register_kubernetes(
+        registry, connections=kubernetes_connection, clock=clock, expressions=pipeline_expressions()
+    )
+    register_tencentcloud(registry, connections=tencent_connection, clock=clock)
 
 
 CLOCK = WallClock()
