@@ -54,9 +54,9 @@ def create(client: APIClient, config: dict[str, Any] | None = None, **extra: Any
     return response.json()
 
 
-def put(client: APIClient, document: dict[str, Any], **headers: str) -> Any:
+def put(client: APIClient, document: dict[str, Any], pipeline_id: str = "", **headers: str) -> Any:
     return client.put(
-        pipeline_path(document["id"]),
+        pipeline_path(pipeline_id or document["id"]),
         json.dumps(document),
         content_type="application/json",
         **headers,
