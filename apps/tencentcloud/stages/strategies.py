@@ -170,17 +170,15 @@ def rolling_red_black(stage: Stage) -> list[SyntheticStage]:
         out += _wait(context.get("delayBeforeCleanup"), "wait")
         last = position == len(steps) - 1
         if config.flag(context, "judgmentBetweenSteps") and not last:
+            judgment: dict[str, Any] = {
+                "instructions": context.get("judgmentInstructions")
+                or f"{new_group} serves at {_label(percentage)}% of its size. Continue?",
+                "judgmentInputs": [],
+            }
+            if context.get("judgmentTimeoutMs"):
+                judgment["stageTimeoutMs"] = context["judgmentTimeoutMs"]
             out.append(
-                SyntheticStage(
-                    "manualJudgment",
-                    f"Continue after {_label(percentage)}%?",
-                    {
-                        "instructions": context.get("judgmentInstructions")
-                        or f"{new_group} serves at {_label(percentage)}% of its size. Continue?",
-                        "judgmentInputs": [],
-                        "stageTimeoutMs": context.get("judgmentTimeoutMs") or 72 * 3600 * 1000,
-                    },
-                )
+                SyntheticStage("manualJudgment", f"Continue after {_label(percentage)}%?", judgment)
             )
         if source:
             out.append(

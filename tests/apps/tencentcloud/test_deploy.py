@@ -194,3 +194,18 @@ def test_rolling_red_black_with_a_broken_image_gives_the_old_group_its_traffic_b
     assert harness.stage(execution, "Restore traffic to shop-web-v000").status == Status.SUCCEEDED
     assert len(harness.serving("shop-web-v000")) == 4
     assert harness.group("shop-web-v001").disabled
+
+
+def test_a_deploy_to_several_regions_reports_every_group(harness: Harness) -> None:
+    stage = deploy(regions=[REGION, "ap-shanghai"])
+    del stage["region"]
+
+    execution = harness.pipeline(stage)
+
+    assert execution.status == Status.SUCCEEDED, failure_message(execution)
+    assert harness.stage(execution, "Deploy").outputs["deploy.server.groups"] == {
+        REGION: ["shop-web-v000"],
+        "ap-shanghai": ["shop-web-v000"],
+    }
+    creates = [s for s in execution.stages if s.type == "createServerGroup"]
+    assert sorted(s.context.get("region") for s in creates if s.tasks) == [REGION, "ap-shanghai"]
