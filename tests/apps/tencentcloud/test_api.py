@@ -272,3 +272,26 @@ def test_the_platform_registry_knows_the_tencent_cloud_stage_types() -> None:
 
     for stage_type in ("deploy", "rollbackCluster", "rollingUpdate", "shrinkCluster"):
         assert is_runnable_stage_type(stage_type)
+
+
+def test_the_account_check_lists_groups_per_region_through_the_client(
+    world: World, harness: Harness, account: Any
+) -> None:
+    from apps.cloudaccounts.checks import check_account
+
+    deploy(harness)
+
+    ok, message = check_account(account)
+
+    assert ok, message
+    assert message == f"{REGION}: 1 auto-scaling group(s)"
+
+
+def test_an_endpoint_without_a_scheme_means_https() -> None:
+    from apps.cloudaccounts.connections import TencentConnection
+    from apps.tencentcloud.client import _profile
+
+    profile = _profile(TencentConnection("id", "key", [REGION], "as.example.com:8443"), 5)
+
+    assert profile.httpProfile.scheme == "https"
+    assert profile.httpProfile.endpoint == "as.example.com:8443"
