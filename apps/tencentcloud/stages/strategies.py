@@ -224,8 +224,8 @@ def on_failure_stages(stage: Stage) -> list[SyntheticStage]:
     except config.ConfigError:
         return []
     new_group = str(context.get("serverGroupName") or "")
-    if chosen == "none" or not new_group:
-        return []
+    if chosen == "none" or not new_group or not context.get("autoScalingGroupId"):
+        return []  # nothing was created (a name reserved is not a group)
     if chosen == "rollingredblack":
         if _source_fully_disabled(stage):
             return []

@@ -56,6 +56,7 @@ def test_a_terminal_error_fails_the_stage_with_the_api_code_and_request_id(
     assert error["requestId"] == refused.request_id
     assert refused.request_id in failure_message(execution)
     assert harness.groups("shop-web") == {}
+    assert [s.type for s in execution.stages] == ["deploy", "createServerGroup"]
 
 
 def test_bad_keys_fail_at_once_with_the_auth_error(harness: Harness) -> None:
