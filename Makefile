@@ -49,7 +49,7 @@ test-sqlite:
 test-postgres:
 	@if $(BIN)/python -m tests.backends $(PG_URL) $(REDIS_TEST_URL); then \
 	  CDP_DATA_DIR=$(CURDIR)/var/test DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
-	  CDP_ENGINE=celery $(BIN)/pytest -q -m "not browser and not kubectl"; \
+	  CDP_ENGINE=celery CDP_SWEEP_INTERVAL_SECONDS=2 $(BIN)/pytest -q -m "not browser and not kubectl"; \
 	fi
 
 test-browser: install-dev

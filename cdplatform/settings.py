@@ -234,7 +234,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CDP_CELERY_QUEUE", "cdplatform")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "engine-recovery-sweep": {"task": "executions.sweep", "schedule": 15.0},
+    "engine-recovery-sweep": {
+        "task": "executions.sweep",
+        "schedule": float(os.environ.get("CDP_SWEEP_INTERVAL_SECONDS", "15")),
+    },
 }
 
 # --- Platform tunables (read through apps.core.conf.platform_settings) ----------------------
@@ -245,6 +248,7 @@ CDPLATFORM = {
     "OUTBOUND_URL_ALLOW": env_list("CDP_OUTBOUND_URL_ALLOW"),
     "OUTBOUND_URL_DENY": env_list("CDP_OUTBOUND_URL_DENY"),
     "EXPRESSION_URL_FUNCTIONS": env_bool("CDP_EXPRESSION_URL_FUNCTIONS", default=False),
+    "SWEEP_INTERVAL_SECONDS": float(os.environ.get("CDP_SWEEP_INTERVAL_SECONDS", "15")),
     # Sandboxes run elsewhere (scale-out demo): point the sandbox accounts at them.
     "SANDBOX_KUBERNETES_URL": os.environ.get("CDP_SANDBOX_KUBERNETES_URL", ""),
     "SANDBOX_KUBERNETES_TOKEN": os.environ.get("CDP_SANDBOX_KUBERNETES_TOKEN", ""),

@@ -29,8 +29,9 @@ def database_url() -> str:
 class CeleryWorkers:
     """`celery -A cdplatform worker` as a child process group, on the test database."""
 
-    def __init__(self, *, concurrency: int = 2) -> None:
+    def __init__(self, *, concurrency: int = 2, beat: bool = False) -> None:
         self.concurrency = concurrency
+        self.beat = beat
         self.process: subprocess.Popen[bytes] | None = None
         self.log = Path(os.environ.get("CDP_DATA_DIR", ROOT / "var")) / "celery-test-worker.log"
 
@@ -61,8 +62,9 @@ class CeleryWorkers:
             "--purge",
             "-l",
             "info",
+            *(["-B", "-s", self._beat_schedule()] if self.beat else []),
         ]
-        with self.log.open("wb") as log:
+        with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command,
                 cwd=ROOT,
@@ -73,6 +75,10 @@ class CeleryWorkers:
             )
         self.wait_ready()
         return self
+
+    def _beat_schedule(self) -> str:
+        # A fresh schedule file per start: a SIGKILLed beat can leave its shelve unusable.
+        return str(self.log.with_name(f"celery-beat-{os.getpid()}-{time.monotonic_ns()}"))
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         from cdplatform.celery import app
@@ -97,3 +103,42 @@ class CeleryWorkers:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class LocalWorkerProcess:
+    """`python manage.py engine_worker` as a child process on the test database (SQLite or
+    PostgreSQL), so a test can SIGKILL the embedded mode's worker mid-flight."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = Path(os.environ.get("CDP_DATA_DIR", ROOT / "var")) / "engine-test-worker.log"
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, "CDP_ENGINE": "local", "PYTHONUNBUFFERED": "1"}
+        if connection.vendor == "postgresql":
+            env["DATABASE_URL"] = database_url()
+        else:
+            env.pop("DATABASE_URL", None)
+            env["CDP_SQLITE_PATH"] = str(connection.settings_dict["NAME"])
+        return env
+
+    def start(self) -> LocalWorkerProcess:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "engine_worker"],
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        self.kill(signal.SIGTERM)

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "EXPRESSION_URL_FUNCTIONS": False,
     # JSON request bodies nested deeper than this are refused with 400.
     "MAX_JSON_DEPTH": 64,
+    # How often the recovery sweep re-drives work whose delivery was lost (seconds).
+    "SWEEP_INTERVAL_SECONDS": 15.0,
     # Timeout for cloud account checks (seconds).
     "ACCOUNT_CHECK_TIMEOUT_SECONDS": 10,
     # Embedded sandboxes started by `make run` (empty: not running in this process).

@@ -21,7 +21,7 @@ from apps.executions.models import EngineMessage
 from apps.executions.registry import CLOCK as REGISTRY_CLOCK
 from apps.executions.registry import pipeline_expressions, stage_registry
 from engine.dispatcher import Dispatcher
-from engine.messages import message_from_dict
+from engine.messages import RunTask, message_from_dict
 from engine.operations import Operations
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,9 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
     """Consumes one message row and the zero-delay messages it leads to for the same key.
 
     The delete of the row and every handler's writes commit together: a crash or an error
-    rolls all of it back and the row is delivered again. Returns how many were handled.
+    rolls all of it back and the row is delivered again. At most one RunTask runs per
+    transaction, so a crash repeats at most one task's outside effect (the webhook stage
+    sends an idempotency key for exactly that case). Returns how many were handled.
     """
     handled = 0
     try:
@@ -112,11 +114,17 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
             if not sql.execute("delete_message", [row.pk]):
                 return 0  # another worker took it
             with parts.queue.batch(row.key) as follow_ups:
-                parts.dispatcher.handle(message_from_dict(row.payload))
+                first = message_from_dict(row.payload)
+                parts.dispatcher.handle(first)
                 handled = 1
+                ran_task = isinstance(first, RunTask)
                 deadline = time.monotonic() + BATCH_MAX_SECONDS
                 while follow_ups and handled < BATCH_MAX_MESSAGES and time.monotonic() < deadline:
-                    parts.dispatcher.handle(follow_ups.popleft())
+                    if ran_task and isinstance(follow_ups[0], RunTask):
+                        break  # leave it queued: it runs in a transaction of its own
+                    message = follow_ups.popleft()
+                    parts.dispatcher.handle(message)
+                    ran_task = ran_task or isinstance(message, RunTask)
                     handled += 1
     except Exception:
         logger.exception("engine message %s (%s) failed", row.pk, row.payload.get("type"))

@@ -9,6 +9,7 @@ import threading
 
 from django.db import close_old_connections, connections
 
+from apps.core.conf import platform_settings
 from apps.executions import runtime
 from apps.executions.models import EngineMessage
 from apps.executions.sweep import sweep
@@ -16,7 +17,6 @@ from apps.executions.sweep import sweep
 logger = logging.getLogger(__name__)
 
 SCAN_INTERVAL_S = 2.0
-SWEEP_INTERVAL_S = 15.0
 
 
 class LocalWorker:
@@ -64,7 +64,7 @@ class LocalWorker:
         if now_s - self._last_scan >= SCAN_INTERVAL_S:
             self._last_scan = now_s
             self._scan()
-        if now_s - self._last_sweep >= SWEEP_INTERVAL_S:
+        if now_s - self._last_sweep >= platform_settings.SWEEP_INTERVAL_SECONDS:
             self._last_sweep = now_s
             sweep(queue=parts.queue, now_ms=runtime.CLOCK.now_ms(), notify=self.notify)
         with self._lock:
