@@ -11,11 +11,16 @@ from rest_framework.views import APIView
 
 from apps.applications.access import access_application_by_name
 from apps.core.apis import paginated_response
+from apps.core.errors import NotFound
 from apps.core.serializers import InputSerializer, validated
 from apps.executions import access, selectors
-from apps.executions.models import Execution, ExecutionStatus
+from apps.executions.models import Execution, ExecutionStatus, ReleaseOrder
+from apps.executions.selectors import release_order_list
 from apps.executions.services import operations
-from apps.teams.access import access_team_by_slug
+from apps.executions.services.launch import pipeline_start
+from apps.executions.services.release_orders import release_order_create
+from apps.pipelines.access import access_pipeline_by_id
+from apps.teams.access import access_project_by_slug, access_team_by_slug
 from apps.users.selectors import request_user
 
 
@@ -219,3 +224,136 @@ class ExecutionEvaluateApi(APIView):
         execution = access.access_execution_by_id(request.user, execution_id)
         data = validated(self.InputSerializer, request.data)
         return Response(selectors.execution_evaluate(execution, **data))
+
+
+# ------------------------------------------------------------------ starting runs
+
+
+class _StartFields(InputSerializer):
+    parameters = serializers.DictField(required=False, default=dict)
+    artifacts = serializers.ListField(
+        child=serializers.DictField(), required=False, default=list, max_length=200
+    )
+
+
+class PipelineExecutionStartApi(APIView):
+    api_scope = "execute"
+    success_status = 202
+    InputSerializer = _StartFields
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.CharField()
+        status = serializers.CharField()
+        pipelineConfigId = serializers.CharField(source="pipeline_config_id")
+
+    def post(self, request: Request, pipeline_id: str) -> Response:
+        pipeline = access_pipeline_by_id(request.user, pipeline_id, "operate_executions")
+        data = validated(self.InputSerializer, request.data)
+        execution = pipeline_start(
+            pipeline_id=pipeline.pk,
+            user=request_user(request),
+            trigger={"type": "manual", "user": request.user.username},
+            parameters=data["parameters"],
+            artifacts=data["artifacts"],
+        )
+        return Response(self.OutputSerializer(execution).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PipelineExecutionListApi(APIView):
+    OutputSerializer = ExecutionSummaryOutput
+    paginated = True
+
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        pipeline = access_pipeline_by_id(request.user, pipeline_id, include_deleted=True)
+        return list_response(
+            request,
+            self,
+            Execution.objects.filter(
+                application=pipeline.application, pipeline_config_id=str(pipeline.pk)
+            ),
+        )
+
+
+# ------------------------------------------------------------------ release orders
+
+
+class ReleaseOrderOutput(serializers.ModelSerializer):
+    project = serializers.CharField(source="project.slug")
+    application = serializers.CharField(source="application.name")
+    pipeline = serializers.CharField(source="pipeline_config_id")
+    pipelineName = serializers.CharField(source="pipeline_name")
+    createdBy = serializers.CharField(source="created_by.username")
+    createdAt = serializers.DateTimeField(source="created_at")
+    execution = ExecutionSummaryOutput()
+
+    class Meta:
+        model = ReleaseOrder
+        fields = [
+            "id",
+            "project",
+            "application",
+            "pipeline",
+            "pipelineName",
+            "parameters",
+            "artifacts",
+            "note",
+            "createdBy",
+            "createdAt",
+            "execution",
+        ]
+
+
+def _project(request: Request, team: str, project: str, perm: str = "view_project") -> Any:
+    team_obj = access_team_by_slug(request.user, team)
+    return access_project_by_slug(request.user, team_obj, project, perm)
+
+
+class ReleaseOrderListApi(APIView):
+    OutputSerializer = ReleaseOrderOutput
+    paginated = True
+
+    def get(self, request: Request, team: str, project: str) -> Response:
+        project_obj = _project(request, team, project)
+        return paginated_response(
+            request=request,
+            view=self,
+            ordering="-id",
+            queryset=release_order_list(project=project_obj),
+            serializer_class=ReleaseOrderOutput,
+        )
+
+
+class ReleaseOrderCreateApi(APIView):
+    api_scope = "execute"
+    OutputSerializer = ReleaseOrderOutput
+    success_status = 202
+
+    class InputSerializer(_StartFields):
+        application = serializers.CharField(max_length=63)
+        pipeline = serializers.CharField(max_length=64)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+    def post(self, request: Request, team: str, project: str) -> Response:
+        project_obj = _project(request, team, project, "submit_release_orders")
+        data = validated(self.InputSerializer, request.data)
+        order = release_order_create(
+            project=project_obj,
+            application_name=data["application"],
+            pipeline_id=data["pipeline"],
+            user=request_user(request),
+            parameters=data["parameters"],
+            artifacts=data["artifacts"],
+            note=data["note"],
+        )
+        return Response(ReleaseOrderOutput(order).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReleaseOrderDetailApi(APIView):
+    OutputSerializer = ReleaseOrderOutput
+
+    def get(self, request: Request, team: str, project: str, order_id: int) -> Response:
+        project_obj = _project(request, team, project)
+        order = release_order_list(project=project_obj).filter(pk=order_id).first()
+        if order is None:
+            raise NotFound(f"Release order {order_id} not found.")
+        return Response(ReleaseOrderOutput(order).data)

@@ -6,7 +6,6 @@ config validation asks `is_runnable_stage_type`.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Collection
 from functools import lru_cache
@@ -28,20 +27,16 @@ class WallClock:
         return time.time_ns() // 1_000_000
 
 
-class ThreadLocalExecutions:
-    """The repository port for stage builders (which live as long as the process): each
-    thread reads through its own repository, on its own database connection."""
+class FreshReads:
+    """The repository port for stage builders (which live as long as the process): every
+    call reads through a new repository, on the calling thread's database connection, so
+    nothing read earlier is ever served stale."""
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _repository(self) -> Any:
+    @staticmethod
+    def _repository() -> Any:
         from apps.executions.adapters.repository import DjangoExecutionRepository
 
-        repository = getattr(self._local, "repository", None)
-        if repository is None:
-            repository = self._local.repository = DjangoExecutionRepository()
-        return repository
+        return DjangoExecutionRepository()
 
     def retrieve(self, execution_id: str) -> Execution:
         return self._repository().retrieve(execution_id)
@@ -90,11 +85,15 @@ def pipeline_expressions() -> PipelineExpressions:
 
 @lru_cache(maxsize=1)
 def stage_registry() -> StageTypeRegistry:
+    from apps.executions.adapters.launcher import DjangoPipelineLauncher
+    from apps.executions.runtime import notify_transport
+
     clock = CLOCK
     registry = builtin_registry(
         clock=clock,
         expressions=pipeline_expressions(),
-        repository=ThreadLocalExecutions(),  # type: ignore[arg-type]
+        repository=FreshReads(),
+        pipeline_launcher=DjangoPipelineLauncher(clock=clock, notify=notify_transport),
         outbound=outbound_client(),
     )
     _register_providers(registry, clock)

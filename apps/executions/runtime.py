@@ -46,6 +46,11 @@ def set_notifier(notifier: Callable[[str, int, int], None] | None) -> None:
         _notifier = notifier
 
 
+def notify_transport(key: str, due_at: int, row_id: int) -> None:
+    """Tells the transport about a message row (after commit); for adapters outside here."""
+    _notify(key, due_at, row_id)
+
+
 def _notify(key: str, due_at: int, row_id: int) -> None:
     # A drain already working on `key` picks up its own due messages: no broker round trip.
     if getattr(_local, "draining", None) == key and due_at <= CLOCK.now_ms():

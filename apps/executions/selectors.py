@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 
 from apps.core.errors import NotFound, ValidationFailed
 from apps.executions.adapters.repository import DjangoExecutionRepository
-from apps.executions.models import Execution, ExecutionAudit
+from apps.executions.models import Execution, ExecutionAudit, ReleaseOrder
 from apps.executions.registry import pipeline_expressions
+from apps.teams.models import Project
 from engine.expressions import is_expression
 from engine.model import Execution as EngineExecution
 from engine.model import Stage
@@ -89,3 +90,14 @@ def execution_evaluate(
         "result": result.value,
         "detail": dict(result.summary) or None,
     }
+
+
+def release_order_list(*, project: Project) -> QuerySet[ReleaseOrder]:
+    return ReleaseOrder.objects.filter(project=project).select_related(
+        "project",
+        "application",
+        "created_by",
+        "execution",
+        "execution__application",
+        "execution__started_by",
+    )

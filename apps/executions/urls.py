@@ -9,6 +9,18 @@ E = "executions/<str:execution_id>"
 
 urlpatterns = [
     path(
+        "pipelines/<str:pipeline_id>/executions/",
+        by_method(get=apis.PipelineExecutionListApi, post=apis.PipelineExecutionStartApi),
+    ),
+    path(
+        "teams/<slug:team>/projects/<slug:project>/release-orders/",
+        by_method(get=apis.ReleaseOrderListApi, post=apis.ReleaseOrderCreateApi),
+    ),
+    path(
+        "teams/<slug:team>/projects/<slug:project>/release-orders/<int:order_id>/",
+        by_method(get=apis.ReleaseOrderDetailApi),
+    ),
+    path(
         "teams/<slug:team>/applications/<str:application>/executions/",
         by_method(get=apis.ApplicationExecutionListApi),
     ),

@@ -10,6 +10,9 @@ from apps.applications.models import Application
 from apps.executions import runtime
 from apps.executions.models import Execution as ExecutionRow
 from apps.executions.parameters import resolve_parameters
+from apps.pipelines.documents import render
+from apps.pipelines.selectors import pipeline_get_for_start
+from apps.teams.models import Project
 from apps.users.models import User
 from engine.launcher import build_execution
 
@@ -44,3 +47,30 @@ def execution_launch(
     if user is not None:
         ExecutionRow.objects.filter(pk=execution.id).update(started_by=user)
     return ExecutionRow.objects.get(pk=execution.id)
+
+
+def pipeline_start(
+    *,
+    pipeline_id: Any,
+    user: User | None,
+    trigger: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    artifacts: list[dict[str, Any]] | None = None,
+    project: Project | None = None,
+) -> ExecutionRow:
+    """Starts a run of a stored pipeline (manual, API, release order, trigger).
+
+    Refused with 404 for a missing or deleted pipeline and 409 (naming the scope or the
+    reasons) when it is disabled for this start or cannot run here.
+    """
+    pipeline = pipeline_get_for_start(pipeline_id=pipeline_id, project=project)
+    application = pipeline.application
+    config = render(pipeline, application_name=application.name)
+    return execution_launch(
+        application=application,
+        config=config,
+        user=user,
+        trigger=trigger,
+        parameters=parameters,
+        artifacts=artifacts,
+    )
