@@ -34,9 +34,6 @@ class Pipeline(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pipelines")
     name = models.CharField(_("name"), max_length=255)
     index = models.IntegerField(_("position in the application's list"), default=0)
-    # Every key the user sent except the server-owned ones (id, application, index, name,
-    # updateTs, createTs, lastModifiedBy, disabled, locked), unknown keys included.
-    config = models.JSONField(_("configuration"), default=dict)
     # Spinnaker's `disabled`: nothing starts the pipeline, in any project.
     disabled = models.BooleanField(_("disabled for the whole team"), default=False)
     # Platform extension: release orders from these projects are refused (other projects run).
@@ -62,6 +59,10 @@ class Pipeline(models.Model):
     stage_types = models.JSONField(default=list, blank=True)
     # Warnings (and normalisation notes) of the last saved config, with JSON pointers.
     warnings = models.JSONField(default=list, blank=True)
+    # Every key the user sent except the server-owned ones (id, application, index, name,
+    # updateTs, createTs, lastModifiedBy, disabled, locked), unknown keys included. Declared
+    # last: SQLite stores columns in order, and the small ones should not sit behind it.
+    config = models.JSONField(_("configuration"), default=dict)
     history = HistoricalRecords(
         excluded_fields=["stage_types", "warnings"],
         history_change_reason_field=models.TextField(null=True),

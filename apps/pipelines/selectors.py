@@ -11,7 +11,7 @@ from apps.applications.models import Application
 from apps.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from apps.executions.registry import is_runnable_stage_type
 from apps.pipelines.diffing import comparable, structured_diff, text_diff
-from apps.pipelines.documents import PLATFORM_KEY, render
+from apps.pipelines.documents import PLATFORM_KEY, canonical, render
 from apps.pipelines.models import Pipeline
 from apps.pipelines.services.locking import lock_details
 from apps.teams.models import Project
@@ -97,11 +97,20 @@ def _stage_type_reasons(entry: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def pipeline_runnable(pipeline: Pipeline) -> tuple[bool, list[str]]:
-    """Whether every stage type can run today, computed now (it flips as stage types land)."""
-    reasons = [
-        reason for entry in pipeline.stage_types or [] for reason in _stage_type_reasons(entry)
-    ]
+def pipeline_runnable(
+    pipeline: Pipeline, memo: dict[str, list[str]] | None = None
+) -> tuple[bool, list[str]]:
+    """Whether every stage type can run today, computed now (it flips as stage types land).
+
+    `memo` shares the per-stage-type answers across the pipelines of one list page.
+    """
+    cache = {} if memo is None else memo
+    reasons: list[str] = []
+    for entry in pipeline.stage_types or []:
+        key = canonical(entry)
+        if key not in cache:
+            cache[key] = _stage_type_reasons(entry)
+        reasons.extend(cache[key])
     return not reasons, reasons
 
 
