@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 ## make run: migrate, seed the demo, serve console + API on 127.0.0.1:$(PORT) (embedded mode)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py serve --port $(PORT) --demo
 
 ## make test: lint, import contracts, types, then the suite on SQLite and on PostgreSQL + Redis

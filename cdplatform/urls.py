@@ -8,6 +8,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from apps.core.errors import ErrorCode
 
 
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers (and the demo's webhook stage)."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
+    )
+
+
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse(
         {
@@ -33,6 +49,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

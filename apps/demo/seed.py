@@ -13,6 +13,9 @@ from apps.applications.models import Application
 from apps.applications.services import application_create, application_update
 from apps.cloudaccounts.models import CloudAccount
 from apps.cloudaccounts.services import cloud_account_create
+from apps.demo.pipelines import release_pipeline
+from apps.pipelines.models import Pipeline
+from apps.pipelines.services.configs import pipeline_create, pipeline_create_from_template
 from apps.teams.models import Membership, Project, ProjectMembership, Team, TeamRole
 from apps.teams.services import membership_set, project_create, project_member_add, team_create
 from apps.users.models import ApiToken, User
@@ -54,8 +57,29 @@ def _user(username: str, display_name: str) -> tuple[User, str]:
     return user, password
 
 
+def _seed_pipelines(team: Team, owner: User, base_url: str) -> None:
+    """Each demo pipeline is created once; later runs leave users' edits alone."""
+    storefront = Application.objects.get(team=team, name="storefront")
+    orders = Application.objects.get(team=team, name="orders")
+    if not Pipeline.objects.filter(application=storefront, name="release").exists():
+        pipeline_create(
+            application=storefront,
+            actor=owner,
+            note="demo seed",
+            document=release_pipeline(base_url=base_url),
+        )
+    for application, name, template in (
+        (storefront, "deploy to sandbox cluster", "kubernetes"),
+        (orders, "deploy to auto-scaling groups", "tencent-autoscaling"),
+    ):
+        if not Pipeline.objects.filter(application=application, name=name).exists():
+            pipeline_create_from_template(
+                application=application, name=name, template=template, actor=owner, note="demo seed"
+            )
+
+
 @transaction.atomic
-def seed_demo() -> DemoCredentials:
+def seed_demo(*, base_url: str = "http://127.0.0.1:8000") -> DemoCredentials:
     owner, owner_password = _user("demo", "Demo Admin")
     developer, developer_password = _user("dev", "Demo Developer")
 
@@ -114,6 +138,7 @@ def seed_demo() -> DemoCredentials:
                 **extra,
             )
 
+    _seed_pipelines(team, owner, base_url)
     return DemoCredentials(
         username=owner.username,
         password=owner_password,
