@@ -59,6 +59,21 @@ def stage_timeout_message(stage: Stage, now: int) -> str | None:
     return None
 
 
+def ms_until_stage_timeout(stage: Stage, now: int) -> int | None:
+    """Time left before the covering stage timeout fires (None: no timeout applies).
+
+    A task polling slower than this would notice its timeout late; RunTask caps its backoff.
+    """
+    owner = stage_with_timeout(stage)
+    if owner is None or owner.start_time is None:
+        return None
+    timeout = stage_timeout_ms(owner)
+    assert timeout is not None
+    excluded = owner.execution.paused_ms(since=owner.start_time, now=now)
+    excluded += execution_window_ms(owner, now)
+    return max(0, timeout - (now - owner.start_time - excluded))
+
+
 def task_timeout_message(task: Task, record: TaskRecord, stage: Stage, now: int) -> str | None:
     """Why a retryable task ran out of time, if it did; `stageTimeoutMs` overrides when allowed."""
     if not task.retryable or record.start_time is None:

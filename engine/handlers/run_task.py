@@ -13,7 +13,7 @@ from engine.runtime import Runtime
 from engine.status import Status
 from engine.task_outcomes import apply_result, backoff_ms, completion_status
 from engine.tasks import Task, TaskRetryableError
-from engine.timeouts import stage_timeout_message, task_timeout_message
+from engine.timeouts import ms_until_stage_timeout, stage_timeout_message, task_timeout_message
 
 
 def handle(message: RunTask, runtime: Runtime) -> None:
@@ -71,6 +71,10 @@ def _poll_again(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) 
     run = next_run(stage, record)
     runtime.repository.store_stage(stage)
     delay = backoff_ms(task, stage, non_retryable_ms=runtime.settings.non_retryable_backoff_ms)
+    remaining = ms_until_stage_timeout(stage, runtime.now())
+    if remaining is not None:
+        # Poll again just after the timeout at the latest, so it fires on time.
+        delay = min(delay, remaining + 1)
     runtime.push(run, delay)
 
 
