@@ -14,7 +14,7 @@ from apps.pipelines.diffing import comparable, structured_diff, text_diff
 from apps.pipelines.documents import PLATFORM_KEY, canonical, render
 from apps.pipelines.models import Pipeline
 from apps.pipelines.services.locking import lock_details
-from apps.teams.models import Project
+from apps.teams.models import Project, Team
 from engine.catalog import CATALOG
 
 TEMPLATED_REASON = (
@@ -74,6 +74,21 @@ def pipeline_get_by_name(*, application: Application, name: str) -> Pipeline | N
         .filter(application=application, name=name, deleted_at__isnull=True)
         .first()
     )
+
+
+def pipeline_id_for_name(*, team: Team, application: str, name: str) -> str | None:
+    """The id of the live pipeline `name` of `application` in `team` (`#pipelineId(name)`)."""
+    found = (
+        Pipeline.objects.filter(
+            application__team=team,
+            application__name=application,
+            name=name,
+            deleted_at__isnull=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return str(found) if found is not None else None
 
 
 # ---------------------------------------------------------------- runnability and starts

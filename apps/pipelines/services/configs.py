@@ -446,10 +446,11 @@ def copied_stages(
     copies = []
     for ref in chosen:
         stage = copy.deepcopy(dict(by_ref[ref]))
+        requisites = stage.get("requisiteStageRefIds")
         inside = [
             fresh[requisite]
-            for requisite in stage.get("requisiteStageRefIds") or []
-            if requisite in fresh
+            for requisite in (requisites if isinstance(requisites, list) else [])
+            if isinstance(requisite, str) and requisite in fresh
         ]
         stage["refId"] = fresh[ref]
         stage["requisiteStageRefIds"] = inside or list(dict.fromkeys(after))

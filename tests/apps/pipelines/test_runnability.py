@@ -80,3 +80,17 @@ def test_the_engine_config_carries_server_keys_but_not_the_platform_block(world,
 
 def test_the_registry_decides_what_is_runnable(world):
     assert registry.is_runnable_stage_type("wait")
+
+
+def test_a_pipeline_id_is_found_by_team_application_and_name(world, admin):
+    body = create(admin, name="deploy")
+    found = selectors.pipeline_id_for_name(team=world.team, application="shop", name="deploy")
+    assert found == body["id"]
+    assert (
+        selectors.pipeline_id_for_name(team=world.other_team, application="shop", name="deploy")
+        is None
+    )
+    admin.delete(pipeline_path(body["id"]))
+    assert (
+        selectors.pipeline_id_for_name(team=world.team, application="shop", name="deploy") is None
+    )
