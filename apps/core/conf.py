@@ -29,6 +29,25 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL_SECONDS": 15.0,
     # Timeout for cloud account checks (seconds).
     "ACCOUNT_CHECK_TIMEOUT_SECONDS": 10,
+    # Triggers: deliveries per minute to one receiving URL (429 beyond); a delivery without a
+    # sender id is a replay if the same body came within this window; stored payload size cap.
+    "WEBHOOK_RATE_LIMIT_PER_MINUTE": 120,
+    "WEBHOOK_DEDUPE_WINDOW_SECONDS": 600,
+    "TRIGGER_EVENT_PAYLOAD_MAX_BYTES": 64 * 1024,
+    # Cron: a tick missed (scheduler down) by at most this long still fires once.
+    "CRON_MISSED_TICK_GRACE_SECONDS": 900,
+    # Pipeline triggers: how many pipelines one run may set off in a chain.
+    "PIPELINE_TRIGGER_MAX_DEPTH": 10,
+    # Embedded mode: how often the trigger and notification loops look for work (seconds).
+    "TRIGGER_POLL_SECONDS": 1.0,
+    "NOTIFICATION_POLL_SECONDS": 1.0,
+    # Notifications: default message language ("en" or "zh-hans"), delivery attempts and the
+    # first retry delay (doubling each time), robot request timeout, sender of emails.
+    "NOTIFICATION_LANGUAGE": "en",
+    "NOTIFICATION_MAX_ATTEMPTS": 6,
+    "NOTIFICATION_RETRY_BASE_SECONDS": 10,
+    "NOTIFICATION_TIMEOUT_SECONDS": 10,
+    "NOTIFICATION_EMAIL_FROM": "",
     # Embedded sandboxes started by `make run` (empty: not running in this process).
     "SANDBOX_KUBERNETES_URL": "",
     "SANDBOX_KUBERNETES_TOKEN": "",
