@@ -29,6 +29,18 @@ class ChangeSource(models.TextChoices):
     UNDELETE = "undelete", _("undelete")
 
 
+class PipelineHistory(HistoricalRecords):
+    """History whose revisions of one pipeline are read in revision order from an index."""
+
+    def get_meta_options(self, model: type[models.Model]) -> dict:
+        options = super().get_meta_options(model)
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(fields=["id", "revision"], name="pipeline_revision_idx"),
+        )
+        return options
+
+
 class Pipeline(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pipelines")
@@ -63,7 +75,7 @@ class Pipeline(models.Model):
     # updateTs, createTs, lastModifiedBy, disabled, locked), unknown keys included. Declared
     # last: SQLite stores columns in order, and the small ones should not sit behind it.
     config = models.JSONField(_("configuration"), default=dict)
-    history = HistoricalRecords(
+    history = PipelineHistory(
         excluded_fields=["stage_types", "warnings"],
         history_change_reason_field=models.TextField(null=True),
     )

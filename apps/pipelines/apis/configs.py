@@ -50,7 +50,6 @@ class PipelineSummaryOutput(serializers.Serializer):
     deletedAt = serializers.DateTimeField(allow_null=True)
 
     def to_representation(self, instance: Pipeline) -> dict[str, Any]:
-        slugs = self.context["project_slugs"]
         memo = self.context["runnability"]
         runnable, reasons = selectors.pipeline_runnable(instance, memo)
         return {
@@ -59,9 +58,7 @@ class PipelineSummaryOutput(serializers.Serializer):
             "application": self.context["application"],
             "index": instance.index,
             "disabled": instance.disabled,
-            "disabledInProjects": sorted(
-                slugs[pk] for pk in instance.disabled_project_ids or [] if pk in slugs
-            ),
+            "disabledInProjects": self._project_slugs(instance.disabled_project_ids),
             "locked": instance.is_locked,
             "lock": lock_details(instance) if instance.is_locked else None,
             "runnable": runnable,
@@ -72,6 +69,16 @@ class PipelineSummaryOutput(serializers.Serializer):
             "updatedAt": _iso(instance.updated_at),
             "deletedAt": _iso(instance.deleted_at),
         }
+
+    def _project_slugs(self, ids: list[int] | None) -> list[str]:
+        if not ids:
+            return []
+        projects = self.context["projects"]  # one query per page, only when needed
+        if projects.get("slugs") is None:
+            projects["slugs"] = dict(
+                Project.objects.filter(team_id=projects["team_id"]).values_list("id", "slug")
+            )
+        return sorted(projects["slugs"][pk] for pk in ids if pk in projects["slugs"])
 
 
 def _iso(moment: Any) -> str | None:
@@ -92,14 +99,17 @@ class PipelineListApi(APIView):
         queryset = selectors.pipeline_list(
             application=app, deleted=deleted, search=request.query_params.get("q", "")
         )
-        slugs = dict(Project.objects.filter(team_id=app.team_id).values_list("id", "slug"))
         return paginated_response(
             request=request,
             view=self,
             queryset=queryset,
             serializer_class=PipelineSummaryOutput,
             ordering=("-deleted_at",) if deleted else ("index", "name"),
-            context={"application": app.name, "project_slugs": slugs, "runnability": {}},
+            context={
+                "application": app.name,
+                "projects": {"team_id": app.team_id},
+                "runnability": {},
+            },
         )
 
 
