@@ -13,6 +13,7 @@ from apps.console.views import (
     pipelines,
     projects,
     team_settings,
+    triggers,
     workbench,
 )
 
@@ -62,6 +63,8 @@ team_urls = [
         pipeline_settings.revision_restore,
         name="revision-restore",
     ),
+    path(PIPELINE + "triggers/", triggers.trigger_list, name="pipeline-triggers"),
+    path(PIPELINE + "triggers/action", triggers.trigger_action, name="pipeline-trigger-action"),
     path(PIPELINE + "executions/", executions.pipeline_runs, name="pipeline-runs"),
     path(PIPELINE + "run", executions.run_dialog, name="pipeline-run"),
     # one run

@@ -44,7 +44,7 @@ def disable_projects(user: Any, pipeline: Pipeline) -> list[dict[str, Any]]:
             "allowed": team_access.has_project_perm(user, project, "disable_pipelines_in_project"),
             "disabled": project.pk in disabled,
         }
-        for project in pipeline.application.projects.order_by("slug")
+        for project in pipeline.application.projects.select_related("team").order_by("slug")
         if team_access.has_project_perm(user, project, "view_project")
     ]
 

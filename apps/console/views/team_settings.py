@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.console.decorators import report, team_page
-from apps.console.queries import project_memberships
+from apps.console.queries import project_memberships, project_permission
 from apps.core.errors import PlatformError, ValidationFailed
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
@@ -25,12 +25,15 @@ from apps.users.models import TokenScope
 def _page(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
     user = request.user
     projects = list(team_selectors.project_list(user=user, team=team))
+    for project in projects:
+        project.team = team  # permission checks read it; no query per project
     memberships = project_memberships(projects)
+    can_manage = project_permission(user=user, team=team, codename="manage_project_members")
     project_rows = [
         {
             "project": project,
             "members": memberships[project.pk],
-            "can_manage": team_access.has_project_perm(user, project, "manage_project_members"),
+            "can_manage": can_manage(project),
         }
         for project in projects
     ]
