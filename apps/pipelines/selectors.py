@@ -21,7 +21,7 @@ TEMPLATED_REASON = (
     "Pipelines built from managed pipeline templates (templatedPipeline) are kept but not run "
     "on this platform."
 )
-LIST_FIELDS = (
+LIST_FIELDS: tuple[str, ...] = (
     "id",
     "application",
     "name",
@@ -47,12 +47,19 @@ def pipeline_list(
     *, application: Application, deleted: bool = False, search: str = ""
 ) -> QuerySet[Pipeline]:
     """Live pipelines of the application (or the deleted ones), without their configs."""
-    pipelines = Pipeline.objects.filter(
-        application=application, deleted_at__isnull=not deleted
-    ).only(*LIST_FIELDS)
+    pipelines = Pipeline.objects.filter(application=application, deleted_at__isnull=not deleted)
     if search:
         pipelines = pipelines.filter(Q(name__icontains=search))
-    return pipelines
+    return pipelines.only(*LIST_FIELDS)
+
+
+def pipeline_list_rows(
+    *, application: Application, deleted: bool = False, search: str = ""
+) -> QuerySet[Any]:
+    """The list as plain rows (dicts of LIST_FIELDS): lists are the hot path."""
+    return pipeline_list(application=application, deleted=deleted, search=search).values(
+        *LIST_FIELDS
+    )
 
 
 def pipeline_get(*, pipeline_id: Any, include_deleted: bool = False) -> Pipeline | None:
@@ -112,21 +119,23 @@ def _stage_type_reasons(entry: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def pipeline_runnable(
-    pipeline: Pipeline, memo: dict[str, list[str]] | None = None
+def stage_types_runnable(
+    stage_types: list[dict[str, Any]] | None, memo: dict[str, list[str]] | None = None
 ) -> tuple[bool, list[str]]:
-    """Whether every stage type can run today, computed now (it flips as stage types land).
-
-    `memo` shares the per-stage-type answers across the pipelines of one list page.
-    """
+    """Runnability from a pipeline's stage-type summary; `memo` is shared across a page."""
     cache = {} if memo is None else memo
     reasons: list[str] = []
-    for entry in pipeline.stage_types or []:
+    for entry in stage_types or []:
         key = canonical(entry)
         if key not in cache:
             cache[key] = _stage_type_reasons(entry)
         reasons.extend(cache[key])
     return not reasons, reasons
+
+
+def pipeline_runnable(pipeline: Pipeline) -> tuple[bool, list[str]]:
+    """Whether every stage type can run today, computed now (it flips as stage types land)."""
+    return stage_types_runnable(pipeline.stage_types)
 
 
 def pipeline_disabled_scope(pipeline: Pipeline, project: Project | None = None) -> str | None:

@@ -24,7 +24,6 @@ from apps.pipelines.apis.common import (
     request_source,
 )
 from apps.pipelines.models import Pipeline
-from apps.pipelines.services.locking import lock_details
 from apps.pipelines.templates import TEMPLATES
 from apps.teams.models import Project
 from apps.users.selectors import request_user
@@ -49,25 +48,33 @@ class PipelineSummaryOutput(serializers.Serializer):
     updatedAt = serializers.DateTimeField()
     deletedAt = serializers.DateTimeField(allow_null=True)
 
-    def to_representation(self, instance: Pipeline) -> dict[str, Any]:
-        memo = self.context["runnability"]
-        runnable, reasons = selectors.pipeline_runnable(instance, memo)
+    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
+        runnable, reasons = selectors.stage_types_runnable(
+            instance["stage_types"], self.context["runnability"]
+        )
+        lock = instance["lock"]
         return {
-            "id": str(instance.pk),
-            "name": instance.name,
+            "id": str(instance["id"]),
+            "name": instance["name"],
             "application": self.context["application"],
-            "index": instance.index,
-            "disabled": instance.disabled,
-            "disabledInProjects": self._project_slugs(instance.disabled_project_ids),
-            "locked": instance.is_locked,
-            "lock": lock_details(instance) if instance.is_locked else None,
+            "index": instance["index"],
+            "disabled": instance["disabled"],
+            "disabledInProjects": self._project_slugs(instance["disabled_project_ids"]),
+            "locked": bool(lock),
+            "lock": {
+                "description": lock.get("description") or "",
+                "allowUnlockUi": bool(lock.get("allowUnlockUi")),
+                "allowApiUpdates": instance["lock_allows_api_updates"],
+            }
+            if lock
+            else None,
             "runnable": runnable,
             "notRunnableReasons": reasons,
-            "revision": instance.revision,
-            "lastModifiedBy": instance.last_modified_by,
-            "updateTs": str(instance.update_ts),
-            "updatedAt": _iso(instance.updated_at),
-            "deletedAt": _iso(instance.deleted_at),
+            "revision": instance["revision"],
+            "lastModifiedBy": instance["last_modified_by"],
+            "updateTs": str(instance["update_ts"]),
+            "updatedAt": _iso(instance["updated_at"]),
+            "deletedAt": _iso(instance["deleted_at"]),
         }
 
     def _project_slugs(self, ids: list[int] | None) -> list[str]:
@@ -96,7 +103,7 @@ class PipelineListApi(APIView):
     def get(self, request: Request, team: str, application: str) -> Response:
         app = application_for(request, team, application)
         deleted = request.query_params.get("deleted", "").lower() in ("1", "true", "yes")
-        queryset = selectors.pipeline_list(
+        queryset = selectors.pipeline_list_rows(
             application=app, deleted=deleted, search=request.query_params.get("q", "")
         )
         return paginated_response(
