@@ -91,4 +91,8 @@ def save_revision(
     pipeline._change_reason = note.strip() or None  # type: ignore[attr-defined]
     pipeline._history_date = moment  # type: ignore[attr-defined]
     pipeline.save()
+    # Keep the trigger index (webhook URLs, cron schedules, pipeline triggers) in step.
+    from apps.triggers.services.index import trigger_index_sync
+
+    trigger_index_sync(pipeline=pipeline)
     return pipeline
