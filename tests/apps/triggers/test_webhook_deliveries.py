@@ -11,9 +11,7 @@ import pytest
 from django.test import override_settings
 
 from apps.core.conf import platform_settings
-from apps.pipelines.models import Pipeline
 from apps.triggers.models import DeliveryStatus, TriggerDelivery
-from apps.triggers.services import trigger_index_sync
 from tests.apps.triggers.conftest import (
     create_pipeline,
     deliver,
@@ -31,10 +29,6 @@ SOURCE = "/api/v1/teams/acme/webhooks/webhook/ci"
 
 def url_of(pipeline: dict[str, Any]) -> str:
     return f"/api/v1/webhooks/{trigger_row(pipeline).token}"
-
-
-def reindex(pipeline: dict[str, Any]) -> None:
-    trigger_index_sync(pipeline=Pipeline.objects.get(pk=pipeline["id"]))
 
 
 @pytest.fixture
@@ -82,7 +76,6 @@ def test_unknown_and_deleted_trigger_urls_are_the_same_404(
         200,
         204,
     )
-    reindex(hook)
 
     deleted = deliver(url, body)
 
@@ -182,7 +175,6 @@ def test_a_disabled_pipeline_never_starts_and_the_delivery_says_so(
         ).status_code
         == 200
     )
-    reindex(hook)
 
     response = deliver(url_of(hook), fixture_bytes("generic_webhook.json"))
 
@@ -196,7 +188,6 @@ def test_a_disabled_pipeline_never_starts_and_the_delivery_says_so(
 def test_a_locked_pipeline_still_triggers(world: World, hook: dict[str, Any]) -> None:
     owner = world.client("owner")
     assert owner.post(f"/api/v1/pipelines/{hook['id']}/lock", {}, format="json").status_code == 200
-    reindex(hook)
 
     response = deliver(url_of(hook), fixture_bytes("generic_webhook.json"))
 
