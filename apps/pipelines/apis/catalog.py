@@ -25,6 +25,22 @@ class CatalogOutput(serializers.Serializer):
     notificationTypes = serializers.ListField(child=serializers.DictField())
 
 
+class ResultsOutput(serializers.Serializer):
+    results = serializers.ListField(child=serializers.DictField())
+
+
+class StageTypeOutput(serializers.Serializer):
+    type = serializers.CharField()
+    group = serializers.CharField()
+    label = serializers.DictField()  # type: ignore[assignment]
+    description = serializers.DictField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    cloudProvider = serializers.CharField(allow_null=True)
+    fields = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
+    requirements = serializers.ListField(child=serializers.DictField())
+    runnable = serializers.BooleanField()
+
+
 class CatalogApi(APIView):
     """Everything the console needs to build pipeline forms, in English and Simplified Chinese."""
 
@@ -38,11 +54,15 @@ class CatalogApi(APIView):
 
 
 class StageTypeListApi(APIView):
+    OutputSerializer = ResultsOutput
+
     def get(self, request: Request) -> Response:
         return Response({"results": [_stage_type(each) for each in CATALOG.stage_types()]})
 
 
 class StageTypeDetailApi(APIView):
+    OutputSerializer = StageTypeOutput
+
     def get(self, request: Request, stage_type: str) -> Response:
         found = CATALOG.stage_type(stage_type)
         if found is None:
@@ -51,10 +71,14 @@ class StageTypeDetailApi(APIView):
 
 
 class TriggerTypeListApi(APIView):
+    OutputSerializer = ResultsOutput
+
     def get(self, request: Request) -> Response:
         return Response({"results": [each.to_json() for each in CATALOG.trigger_types()]})
 
 
 class NotificationTypeListApi(APIView):
+    OutputSerializer = ResultsOutput
+
     def get(self, request: Request) -> Response:
         return Response({"results": [each.to_json() for each in CATALOG.notification_types()]})

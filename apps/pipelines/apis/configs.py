@@ -239,8 +239,14 @@ class PipelineUndeleteApi(APIView):
         return document_response(restored)
 
 
+class ReorderOutput(serializers.Serializer):
+    reordered = serializers.IntegerField()
+
+
 class PipelineReorderApi(APIView):
     """`{idsToIndices: {id: index}}` (Front50's body) or `{ids: [id, ...]}` (index = position)."""
+
+    OutputSerializer = ReorderOutput
 
     class InputSerializer(InputSerializer):
         idsToIndices = serializers.DictField(
