@@ -43,6 +43,8 @@
   }
   function runAction(action, body) { post(cfg.actionUrl.replace("ACTION", action), body); }
   function stageAction(stage, action, body, done) {
+    state.selected = stage.parentStageId ? state.selected : stage.id;
+    state.userSelected = true; // keep showing the stage the user acted on
     post(cfg.stageActionUrl.replace("STAGE", encodeURIComponent(stage.id)).replace("ACTION", action), body, done);
   }
 

@@ -54,7 +54,7 @@ def _rows(pipelines: list[Pipeline], project_slugs: dict[int, str]) -> list[dict
     memo: dict[str, list[str]] = {}
     rows = []
     for pipeline in pipelines:
-        runnable, reasons = pipeline_selectors.pipeline_runnable(pipeline, memo)
+        runnable, reasons = pipeline_selectors.stage_types_runnable(pipeline.stage_types, memo)
         rows.append(
             {
                 "pipeline": pipeline,
