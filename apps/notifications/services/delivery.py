@@ -156,8 +156,9 @@ def deliveries_send(*, now: datetime) -> int:
 
 def notifications_run_once(*, now: datetime | None = None) -> dict[str, int]:
     """One pass of the background work; loops, Celery tasks and tests call this."""
-    moment = now or timezone.now()
-    reminded = reminders_run(now=moment)
-    expanded = events_expand(now=moment)
-    sent = deliveries_send(now=moment)
+    # Without a pinned `now`, each step reads the clock again, so deliveries created by this
+    # pass's expansion are sent in the same pass.
+    reminded = reminders_run(now=now or timezone.now())
+    expanded = events_expand(now=now or timezone.now())
+    sent = deliveries_send(now=now or timezone.now())
     return {"reminders": reminded, "events": expanded, "sent": sent}
