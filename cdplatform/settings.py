@@ -238,6 +238,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "executions.sweep",
         "schedule": float(os.environ.get("CDP_SWEEP_INTERVAL_SECONDS", "15")),
     },
+    # Cron ticks and pipeline triggers (a tick fires at most this late; each fires once).
+    "triggers-run": {
+        "task": "triggers.run",
+        "schedule": float(os.environ.get("CDP_TRIGGER_INTERVAL_SECONDS", "5")),
+    },
+    # Notification retries and judgment reminders (new events are sent at once by a task).
+    "notifications-run": {
+        "task": "notifications.run",
+        "schedule": float(os.environ.get("CDP_NOTIFICATION_INTERVAL_SECONDS", "5")),
+    },
 }
 
 # --- Platform tunables (read through apps.core.conf.platform_settings) ----------------------
