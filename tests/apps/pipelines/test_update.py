@@ -276,3 +276,11 @@ def test_export_to_stdout_is_an_array_of_spinnaker_json(admin, doc):
     exported = json.loads(out.getvalue())
     assert [item["id"] for item in exported] == [doc["id"]]
     assert "cdplatform" not in exported[0]
+
+
+def test_the_deleted_list_pages_newest_deletion_first(world, admin):
+    for name in ("a", "b", "c"):
+        admin.delete(pipeline_path(create(admin, name=name)["id"]))
+    page = admin.get(APP, {"deleted": "true", "limit": 2}).json()
+    assert [row["name"] for row in page["results"]] == ["c", "b"]
+    assert [row["name"] for row in admin.get(page["next"]).json()["results"]] == ["a"]
