@@ -405,8 +405,42 @@ def _scope(event: NotificationEvent) -> _Scope | None:
     return _Scope(row.team, row.application_id, starter, link, event, execution, stage)
 
 
+def _listened_to(kind: str, rules: Any) -> bool:
+    return any(isinstance(rule, dict) and kind in _when(rule) for rule in rules or [])
+
+
+def _anyone_listens(event: NotificationEvent) -> bool:
+    """A cheap look (no full execution load) at whether any rule wants this event: most stage
+    events of most pipelines concern nobody."""
+    from apps.executions.models import Execution as ExecutionRow
+    from apps.executions.models import StageExecution
+
+    if event.kind.startswith("manualJudgment"):
+        return True  # approvers and notifiers hear of judgments without any rule
+    row = ExecutionRow.objects.filter(pk=event.execution_id).values("application_id", "header")
+    found = row.first()
+    if found is None:
+        return False
+    application_rules = (
+        ApplicationNotifications.objects.filter(application_id=found["application_id"])
+        .values_list("rules", flat=True)
+        .first()
+    )
+    if _listened_to(event.kind, application_rules):
+        return True
+    if event.kind.startswith("pipeline."):
+        return _listened_to(event.kind, (found["header"] or {}).get("notifications"))
+    data = StageExecution.objects.filter(pk=event.stage_id).values_list("data", flat=True).first()
+    context = (data or {}).get("context") or {}
+    return _truthy(context.get("sendNotifications")) and _listened_to(
+        event.kind, context.get("notifications")
+    )
+
+
 def notification_event_expand(event: NotificationEvent) -> int:
     """Creates the deliveries (and inbox messages) of one event; returns how many rules fired."""
+    if not _anyone_listens(event):
+        return 0
     scope = _scope(event)
     if scope is None:
         return 0

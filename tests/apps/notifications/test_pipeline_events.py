@@ -229,3 +229,16 @@ def test_emails_use_the_django_backend(
     assert mail.subject == "[shop] Pipeline mailed succeeded"
     assert mail.to == ["ops@example.com", "lead@example.com"]
     assert "Status: SUCCEEDED" in mail.body
+
+
+def test_events_nobody_listens_to_leave_nothing_behind(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    pipeline = create_pipeline(world, {"name": "silent", "stages": [_stage("1", "Only")]})
+
+    run(world, pipeline["id"], django_capture_on_commit_callbacks)
+    passes = deliver_all()
+
+    assert passes["events"] == 4  # started, stage starting/complete, complete
+    assert not NotificationEvent.objects.exists()
+    assert not NotificationDelivery.objects.exists()
