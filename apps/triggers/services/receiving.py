@@ -207,7 +207,7 @@ def _original(team: Team, key: str, previous: str | None, now: datetime) -> Trig
     return found
 
 
-def _answer(delivery: TriggerDelivery, accepted: set[int], code: int = 202) -> Reception:
+def _answer(delivery: TriggerDelivery, code: int = 202) -> Reception:
     outcomes = [
         outcome
         for outcome in DeliveryOutcome.objects.filter(delivery=delivery).order_by("id")
@@ -251,7 +251,7 @@ def _duplicate(
         received_at=now,
         processed_at=now,
     )
-    reception = _answer(original, set(), code=200)
+    reception = _answer(original, code=200)
     reception.body.update(
         {"deliveryId": copy.pk, "status": copy.status, "duplicateOf": original.pk}
     )
@@ -383,4 +383,4 @@ def delivery_receive(*, received: Received, now: datetime | None = None) -> Rece
             _run(delivery, inbound, rows, verdicts)
         delivery.processed_at = timezone.now()
         delivery.save(update_fields=["status", "reason", "processed_at"])
-    return _answer(delivery, accepted)
+    return _answer(delivery)
