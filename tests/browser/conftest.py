@@ -77,11 +77,11 @@ class Console:
         self.page.get_by_role("button", name="Log in").click()
         self.page.wait_for_url(self.url("/t/acme/"))
 
-    def shot(self, name: str) -> None:
-        """A 1280×800 screenshot of what the user sees."""
+    def shot(self, name: str, page: Any = None) -> None:
+        """A 1280×800 screenshot of what the user sees (in this tab or in `page`)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path))
+        (page or self.page).screenshot(path=str(path))
         if os.environ.get("CDP_SCREENSHOTS_TO_DOCS"):
             DOCS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, DOCS / f"{name}.png")
@@ -97,3 +97,21 @@ def console(chromium: Any, live_world: World) -> Iterator[Console]:
     yield Console(page=page, server=live_server(), world=live_world)
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+UNLABELLED_FIELDS = """() => Array.from(
+  document.querySelectorAll("input, select, textarea, button"))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => {
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby') || el.getAttribute('title')
+      || (el.tagName === 'BUTTON' && el.textContent.trim());
+    return !named;
+  })
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def assert_accessible(page: Any) -> None:
+    """Every visible field and button has an accessible name; the page fits 1280 px."""
+    assert page.evaluate(UNLABELLED_FIELDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

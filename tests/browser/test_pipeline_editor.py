@@ -11,7 +11,7 @@ import requests
 
 from apps.pipelines.models import Pipeline
 from apps.users.services import token_create
-from tests.browser.conftest import Console
+from tests.browser.conftest import Console, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,6 @@ pytestmark = pytest.mark.browser
 def test_create_edit_break_fix_compare_restore_and_lock(console: Console) -> None:
     page = console.page
     console.login("owner")
-    console.shot("team-home")
 
     # Create a pipeline from the Kubernetes template.
     page.get_by_role("link", name="shop", exact=True).click()
@@ -30,6 +29,7 @@ def test_create_edit_break_fix_compare_restore_and_lock(console: Console) -> Non
     page.wait_for_selector("body[data-catalog-ready]")
     pipeline = Pipeline.objects.get(name="release")
     assert page.locator(".graph-node").count() == 6
+    assert_accessible(page)
     console.shot("pipeline-editor")
 
     # Add a stage after the judgment with "+".
@@ -41,6 +41,7 @@ def test_create_edit_break_fix_compare_restore_and_lock(console: Console) -> Non
     page.get_by_label("Stage name").fill("Soak after approval")
     page.get_by_label("Stage name").press("Tab")
     assert page.locator(".graph-node", has_text="Soak after approval").count() == 1
+    assert_accessible(page)
     console.shot("pipeline-editor-stage-form")
 
     # Break the JSON: a syntax error is pointed at by line and column...
@@ -87,12 +88,34 @@ def test_create_edit_break_fix_compare_restore_and_lock(console: Console) -> Non
     pipeline.refresh_from_db()
     assert len(pipeline.config["stages"]) == 6
 
-    # Lock with "allow API updates": the console is read-only, the API still updates.
+    # A stale save (someone saved meanwhile) is refused with a link to what changed.
+    key = token_create(user=console.world.users["owner"], name="ci").key
     page.get_by_role("link", name="release").first.click()
     page.wait_for_selector("body[data-catalog-ready]")
+    page.get_by_role("tab", name="Configuration").click()
+    page.locator("#cfg-description").fill("my edit")
+    page.locator("#cfg-description").press("Tab")
+    theirs = requests.patch(
+        console.url(f"/api/v1/pipelines/{pipeline.pk}/"),
+        json={"description": "their edit"},
+        headers={"Authorization": f"Token {key}"},
+        timeout=10,
+    )
+    assert theirs.status_code == 200, theirs.text
+    page.get_by_role("button", name="Save").click()
+    conflict = page.locator("#conflict-banner")
+    conflict.wait_for()
+    assert "someone else saved" in conflict.inner_text()
+    assert "from=3&to=current" in page.locator("#conflict-diff-link").get_attribute("href")
+    pipeline.refresh_from_db()
+    assert pipeline.config["description"] == "their edit"
+    page.get_by_role("button", name="Reload (discards your changes)").click()
+    page.wait_for_selector("body[data-catalog-ready]")
+
+    # Lock with "allow API updates": the console is read-only, the API still updates.
     page.locator("#settings-menu > summary").click()
     page.get_by_role("button", name="Lock…").click()
-    page.get_by_label("Description").fill("release freeze until Monday")
+    page.get_by_role("dialog").get_by_label("Description").fill("release freeze until Monday")
     page.get_by_label("Allow updates through the API while locked").check()
     page.get_by_role("dialog").get_by_role("button", name="Lock", exact=True).click()
     banner = page.locator("#lock-banner")
@@ -104,7 +127,6 @@ def test_create_edit_break_fix_compare_restore_and_lock(console: Console) -> Non
     assert page.get_by_label("Stage name").is_disabled()
     console.shot("pipeline-locked")
 
-    key = token_create(user=console.world.users["owner"], name="ci").key
     response = requests.patch(
         console.url(f"/api/v1/pipelines/{pipeline.pk}/"),
         json={"description": "updated by CI while locked"},

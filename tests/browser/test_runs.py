@@ -75,7 +75,6 @@ def test_start_watch_live_and_approve_from_the_execution_page(
     page = console.page
     console.login("owner")
     console.goto("/t/acme/applications/shop/pipelines/")
-    console.shot("pipelines")
     page.locator(".pipeline-row", has_text="ship").get_by_role("button", name="Run").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Image tag").fill("v2.4.1")
@@ -96,8 +95,7 @@ def test_start_watch_live_and_approve_from_the_execution_page(
     workbench = page.context.new_page()
     workbench.goto(console.url("/t/acme/workbench/"))
     assert "Check the canary, then continue." in workbench.locator("#waiting").inner_text()
-    workbench.set_viewport_size({"width": 1280, "height": 800})
-    workbench.screenshot(path=str(console_shot_path("workbench")))
+    console.shot("workbench", workbench)
     workbench.close()
 
     page.get_by_label("Option", exact=True).select_option("ship")
@@ -113,13 +111,6 @@ def test_start_watch_live_and_approve_from_the_execution_page(
     page.get_by_role("link", name="All runs").click()
     assert "tag=v2.4.1" in page.locator("#runs").inner_text()
     console.shot("executions")
-
-
-def console_shot_path(name: str) -> Any:
-    from tests.browser.conftest import ARTIFACTS
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS / f"{name}.png"
 
 
 def test_a_developer_submits_a_release_order_and_follows_it(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from apps.applications import services as application_services
 from apps.console.decorators import report, team_page
 from apps.console.queries import application_cards
 from apps.core.errors import PlatformError
+from apps.executions.models import ExecutionStatus
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
 from apps.teams.models import Team
@@ -31,9 +34,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @team_page
 def team_home(request: HttpRequest, team: Team) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    applications = application_cards(
-        application_selectors.application_list(user=request.user, team=team, search=search)
-    ).order_by("name")
+    applications = list(
+        application_cards(
+            application_selectors.application_list(user=request.user, team=team, search=search)
+        ).order_by("name")
+    )
+    pipelines_url = reverse("console:pipelines", kwargs={"team": team.slug, "application": "APP"})
+    run_url = reverse("console:execution", kwargs={"team": team.slug, "execution_id": "RUN"})
+    labels = dict(ExecutionStatus.choices)
+    for app in applications:
+        # Built here, not per card in the template: the page lists every application.
+        app.pipelines_url = pipelines_url.replace("APP", app.name)
+        app.last_url = run_url.replace("RUN", app.last_execution_id or "")
+        app.last_label = labels.get(app.last_status, app.last_status)
+        app.last_moment = (
+            datetime.fromtimestamp(app.last_build_time / 1000, tz=UTC)
+            if app.last_build_time
+            else None
+        )
     can_create = team_access.has_team_perm(request.user, team, "manage_applications")
     context = {
         "team": team,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from apps.console.jsstrings import list_strings
 from apps.console.queries import pipeline_search as search_pipelines
 from apps.console.queries import recent_runs, with_triggers
 from apps.core.errors import PlatformError, ValidationFailed
+from apps.executions.models import ExecutionStatus
 from apps.pipelines import access as pipeline_access
 from apps.pipelines import selectors as pipeline_selectors
 from apps.pipelines import services as pipeline_services
@@ -27,7 +31,9 @@ from apps.teams import selectors as team_selectors
 from apps.teams.models import Team
 
 TEMPLATE_CHOICES = ("blank", "kubernetes", "tencent-autoscaling")
-LIST_LIMIT = 500
+PIPELINE_PLACEHOLDER = uuid.UUID(int=0)
+RUN_PLACEHOLDER = "RUN-ID"
+LIST_LIMIT = 200
 
 
 def application_for(request: HttpRequest, team: Team, name: str, perm: str = "view") -> Application:
@@ -49,18 +55,48 @@ def _enabled_triggers(pipeline: Pipeline) -> list[str]:
     )
 
 
-def _rows(pipelines: list[Pipeline], project_slugs: dict[int, str]) -> list[dict[str, Any]]:
+def _url_template(name: str, **kwargs: Any) -> str:
+    """A URL with a placeholder for the pipeline or run id: one reverse() for a whole list."""
+    return reverse(f"console:{name}", kwargs=kwargs)
+
+
+def _chip(run: dict[str, Any], execution_url: str, labels: dict[str, str]) -> dict[str, Any]:
+    moment = timezone.localtime(datetime.fromtimestamp(run["build_time"] / 1000, tz=UTC))
+    label = labels.get(run["status"], run["status"])
+    return {
+        "url": execution_url.replace(RUN_PLACEHOLDER, run["id"]),
+        "status": run["status"],
+        "label": label,
+        "title": f"{label} · {moment:%Y-%m-%d %H:%M}",
+        "short": f"{moment:%m-%d %H:%M}",
+    }
+
+
+def _rows(
+    team: Team, pipelines: list[Pipeline], project_slugs: dict[int, str]
+) -> list[dict[str, Any]]:
     runs = recent_runs([str(p.pk) for p in pipelines])
     memo: dict[str, list[str]] = {}
+    labels = {value: str(label) for value, label in ExecutionStatus.choices}
+    execution_url = _url_template("execution", team=team.slug, execution_id=RUN_PLACEHOLDER)
+    urls = {
+        name: _url_template(name, team=team.slug, pipeline_id=PIPELINE_PLACEHOLDER)
+        for name in ("pipeline", "pipeline-runs", "pipeline-run", "pipeline-undelete")
+    }
     rows = []
     for pipeline in pipelines:
         runnable, reasons = pipeline_selectors.stage_types_runnable(pipeline.stage_types, memo)
+        key = str(pipeline.pk)
         rows.append(
             {
                 "pipeline": pipeline,
-                "runs": runs.get(str(pipeline.pk), []),
+                "urls": {
+                    name.replace("-", "_"): url.replace(str(PIPELINE_PLACEHOLDER), key)
+                    for name, url in urls.items()
+                },
+                "runs": [_chip(run, execution_url, labels) for run in runs.get(key, [])],
                 "runnable": runnable,
-                "reasons": reasons,
+                "reasons": " ".join(reasons),
                 "triggers": _enabled_triggers(pipeline),
                 "disabled_in": sorted(
                     project_slugs[pk]
@@ -76,10 +112,11 @@ def _rows(pipelines: list[Pipeline], project_slugs: dict[int, str]) -> list[dict
 def pipeline_list(request: HttpRequest, team: Team, application: str) -> HttpResponse:
     app = application_for(request, team, application)
     deleted = request.GET.get("deleted") == "1"
+    search = request.GET.get("q", "").strip()
     pipelines = list(
-        with_triggers(pipeline_selectors.pipeline_list(application=app, deleted=deleted)).order_by(
-            *(("-deleted_at",) if deleted else ("index", "name"))
-        )[:LIST_LIMIT]
+        with_triggers(
+            pipeline_selectors.pipeline_list(application=app, deleted=deleted, search=search)
+        ).order_by(*(("-deleted_at",) if deleted else ("index", "name")))[:LIST_LIMIT]
     )
     project_slugs = dict(
         team_selectors.project_list(user=request.user, team=team).values_list("id", "slug")
@@ -93,8 +130,9 @@ def pipeline_list(request: HttpRequest, team: Team, application: str) -> HttpRes
             "nav": "applications",
             "app_nav": "pipelines",
             "application": app,
-            "rows": _rows(pipelines, project_slugs),
+            "rows": _rows(team, pipelines, project_slugs),
             "deleted": deleted,
+            "search": search,
             "truncated": len(pipelines) == LIST_LIMIT,
             "can_manage": team_access.has_team_perm(user, team, "manage_pipelines"),
             "can_run": team_access.has_team_perm(user, team, "operate_executions"),
