@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 from apps.executions.models import ExecutionStatus
@@ -149,7 +151,7 @@ EXECUTION = {
 }
 
 
-def _resolved(strings: dict[str, object]) -> dict[str, str]:
+def _resolved(strings: Mapping[str, object]) -> dict[str, str]:
     return {key: str(value) for key, value in strings.items()}
 
 

@@ -24,6 +24,7 @@ from apps.pipelines.models import ChangeSource, Pipeline
 from apps.pipelines.services.configs import validated
 from apps.teams import access as team_access
 from apps.teams.models import Project, Team
+from apps.users.selectors import request_user
 
 
 def pipeline_in_team(
@@ -123,7 +124,7 @@ def pipeline_editor(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpR
         "readOnlyReason": read_only_reason,
         "accounts": accounts,
         "applications": list(
-            application_list(user=request.user, team=team).values_list("name", flat=True)
+            application_list(user=request_user(request), team=team).values_list("name", flat=True)
         ),
     }
     return render(
@@ -162,7 +163,7 @@ def pipeline_document(request: HttpRequest, team: Team, pipeline_id: Any) -> Htt
     updated = pipeline_services.pipeline_update(
         pipeline=pipeline,
         document=body["document"],
-        actor=request.user,
+        actor=request_user(request),
         source=ChangeSource.CONSOLE,
         note=str(body.get("note") or "")[:2000],
     )
@@ -201,7 +202,7 @@ def pipeline_stages_copy(request: HttpRequest, team: Team, pipeline_id: Any) -> 
         from_pipeline=origin,
         ref_ids=ref_ids,
         after=[str(each) for each in body.get("after") or []],
-        actor=request.user,
+        actor=request_user(request),
         source=ChangeSource.CONSOLE,
         if_match=f'"{body.get("revision")}-{body.get("updateTs")}"',
     )

@@ -27,6 +27,7 @@ from apps.executions.services.launch import pipeline_start
 from apps.pipelines import selectors as pipeline_selectors
 from apps.teams import access as team_access
 from apps.teams.models import Team
+from apps.users.selectors import request_user
 
 ACTIVE = {"RUNNING", "PAUSED", "SUSPENDED", "NOT_STARTED", "BUFFERED"}
 
@@ -117,7 +118,7 @@ def run_dialog(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpRespon
         try:
             execution = pipeline_start(
                 pipeline_id=pipeline.pk,
-                user=request.user,
+                user=request_user(request),
                 trigger={"type": "manual", "user": request.user.username},
                 parameters=parameters,
                 artifacts=artifacts,
@@ -274,7 +275,7 @@ def execution_action(
 ) -> HttpResponse:
     execution = execution_in_team(request, team, execution_id, execution_access.OPERATE)
     body = json_body(request) if request.body else {}
-    user = request.user
+    user = request_user(request)
     if action == "cancel":
         reason = str((body or {}).get("reason") or "")[:2000]
         operations.execution_cancel(execution=execution, user=user, reason=reason)
@@ -292,7 +293,7 @@ def execution_action(
 def stage_action(
     request: HttpRequest, team: Team, execution_id: str, stage_id: str, action: str
 ) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     if action == "judgment":
         execution = execution_in_team(request, team, execution_id)
         body = json_body(request)

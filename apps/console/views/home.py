@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from apps.executions.models import ExecutionStatus
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
 from apps.teams.models import Team
+from apps.users.selectors import request_user
 
 
 @login_required
@@ -36,13 +38,16 @@ def team_home(request: HttpRequest, team: Team) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     applications = list(
         application_cards(
-            application_selectors.application_list(user=request.user, team=team, search=search)
+            application_selectors.application_list(
+                user=request_user(request), team=team, search=search
+            )
         ).order_by("name")
     )
     pipelines_url = reverse("console:pipelines", kwargs={"team": team.slug, "application": "APP"})
     run_url = reverse("console:execution", kwargs={"team": team.slug, "execution_id": "RUN"})
     labels = dict(ExecutionStatus.choices)
-    for app in applications:
+    for card in applications:
+        app = cast(Any, card)  # annotated by application_cards
         # Built here, not per card in the template: the page lists every application.
         app.pipelines_url = pipelines_url.replace("APP", app.name)
         app.last_url = run_url.replace("RUN", app.last_execution_id or "")
@@ -59,7 +64,9 @@ def team_home(request: HttpRequest, team: Team) -> HttpResponse:
         "applications": applications,
         "search": search,
         "can_create": can_create,
-        "projects": team_selectors.project_list(user=request.user, team=team) if can_create else [],
+        "projects": team_selectors.project_list(user=request_user(request), team=team)
+        if can_create
+        else [],
     }
     if getattr(request, "htmx", False):
         return render(request, "console/_application_cards.html", context)

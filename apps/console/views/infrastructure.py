@@ -102,7 +102,9 @@ def _int(value: str, pointer: str) -> int:
 def workload_action(request: HttpRequest, team: Team, application: str) -> HttpResponse:
     app = application_for(request, team, application, OPERATE)
     post = request.POST
-    where = {key: post.get(key, "") for key in ("account", "namespace", "kind", "name")}
+    where: dict[str, Any] = {
+        key: post.get(key, "") for key in ("account", "namespace", "kind", "name")
+    }
     action = post.get("action", "")
     fallback = reverse(
         "console:infrastructure", kwargs={"team": team.slug, "application": app.name}
@@ -151,7 +153,7 @@ def workload_action(request: HttpRequest, team: Team, application: str) -> HttpR
 def server_group_action(request: HttpRequest, team: Team, application: str) -> HttpResponse:
     app = application_for(request, team, application, OPERATE)
     post = request.POST
-    where = {key: post.get(key, "") for key in ("account", "region", "name")}
+    where: dict[str, Any] = {key: post.get(key, "") for key in ("account", "region", "name")}
     action = post.get("action", "")
     fallback = reverse(
         "console:infrastructure", kwargs={"team": team.slug, "application": app.name}

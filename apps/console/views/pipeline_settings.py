@@ -21,6 +21,7 @@ from apps.pipelines import services as pipeline_services
 from apps.pipelines.diffing import comparable, pretty
 from apps.pipelines.models import ChangeSource
 from apps.teams.models import Team
+from apps.users.selectors import request_user
 
 CONSOLE = ChangeSource.CONSOLE
 
@@ -38,7 +39,10 @@ def pipeline_delete(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpR
         return back(request, _editor(team, pipeline.pk))
     try:
         pipeline_services.pipeline_delete(
-            pipeline=pipeline, actor=request.user, source=CONSOLE, note=request.POST.get("note", "")
+            pipeline=pipeline,
+            actor=request_user(request),
+            source=CONSOLE,
+            note=request.POST.get("note", ""),
         )
     except PlatformError as error:
         report(request, error)
@@ -56,7 +60,9 @@ def pipeline_undelete(request: HttpRequest, team: Team, pipeline_id: Any) -> Htt
     if pipeline.application.team_id != team.pk:
         raise NotFound(f"Pipeline {pipeline_id!s} not found.")
     try:
-        pipeline_services.pipeline_undelete(pipeline=pipeline, actor=request.user, source=CONSOLE)
+        pipeline_services.pipeline_undelete(
+            pipeline=pipeline, actor=request_user(request), source=CONSOLE
+        )
     except PlatformError as error:
         report(request, error)
         return redirect("console:pipelines", team=team.slug, application=pipeline.application.name)
@@ -83,7 +89,7 @@ def _change_disabled(
         )
         change(
             pipeline=pipeline,
-            actor=request.user,
+            actor=request_user(request),
             source=CONSOLE,
             scope=scope,
             projects=projects,
@@ -118,7 +124,7 @@ def pipeline_lock(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpRes
     try:
         pipeline_services.pipeline_lock(
             pipeline=pipeline,
-            actor=request.user,
+            actor=request_user(request),
             source=CONSOLE,
             description=request.POST.get("description", "").strip()[:1000],
             allow_unlock_ui=request.POST.get("allow_unlock_ui") == "on",
@@ -136,7 +142,9 @@ def pipeline_lock(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpRes
 def pipeline_unlock(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpResponse:
     pipeline = pipeline_in_team(request, team, pipeline_id, "lock_pipelines")
     try:
-        pipeline_services.pipeline_unlock(pipeline=pipeline, actor=request.user, source=CONSOLE)
+        pipeline_services.pipeline_unlock(
+            pipeline=pipeline, actor=request_user(request), source=CONSOLE
+        )
     except PlatformError as error:
         report(request, error)
     else:
@@ -215,7 +223,7 @@ def revision_restore(
         pipeline_services.pipeline_restore_revision(
             pipeline=pipeline,
             revision=revision,
-            actor=request.user,
+            actor=request_user(request),
             source=CONSOLE,
             note=request.POST.get("note", "").strip(),
         )

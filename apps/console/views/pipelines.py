@@ -29,6 +29,7 @@ from apps.pipelines.models import ChangeSource, Pipeline
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
 from apps.teams.models import Team
+from apps.users.selectors import request_user
 
 TEMPLATE_CHOICES = ("blank", "kubernetes", "tencent-autoscaling")
 PIPELINE_PLACEHOLDER = uuid.UUID(int=0)
@@ -119,9 +120,9 @@ def pipeline_list(request: HttpRequest, team: Team, application: str) -> HttpRes
         ).order_by(*(("-deleted_at",) if deleted else ("index", "name")))[:LIST_LIMIT]
     )
     project_slugs = dict(
-        team_selectors.project_list(user=request.user, team=team).values_list("id", "slug")
+        team_selectors.project_list(user=request_user(request), team=team).values_list("id", "slug")
     )
-    user = request.user
+    user = request_user(request)
     return render(
         request,
         "console/pipelines.html",
@@ -158,7 +159,7 @@ def pipeline_create(request: HttpRequest, team: Team, application: str) -> HttpR
                 request.user, team, request.POST.get("copy_from", "")
             )
             pipeline = pipeline_services.pipeline_copy(
-                application=app, source_pipeline=original, name=name, actor=request.user
+                application=app, source_pipeline=original, name=name, actor=request_user(request)
             )
         else:
             if source not in TEMPLATE_CHOICES:
@@ -167,7 +168,7 @@ def pipeline_create(request: HttpRequest, team: Team, application: str) -> HttpR
                 application=app,
                 name=name,
                 template=source,
-                actor=request.user,
+                actor=request_user(request),
                 source=ChangeSource.CONSOLE,
             )
     except PlatformError as error:
@@ -219,7 +220,7 @@ def _is_uuid(value: str) -> bool:
 def pipeline_search(request: HttpRequest, team: Team) -> HttpResponse:
     """Options for the "copy from" pickers: pipelines of every readable application."""
     pipelines = search_pipelines(
-        user=request.user, team=team, search=request.GET.get("q", "").strip()
+        user=request_user(request), team=team, search=request.GET.get("q", "").strip()
     )
     return render(
         request,

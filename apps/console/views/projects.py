@@ -21,13 +21,14 @@ from apps.pipelines import selectors as pipeline_selectors
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
 from apps.teams.models import Project, Team
+from apps.users.selectors import request_user
 
 ORDERS_SHOWN = 50
 
 
 @team_page
 def project_list(request: HttpRequest, team: Team) -> HttpResponse:
-    projects = team_selectors.project_list(user=request.user, team=team).prefetch_related(
+    projects = team_selectors.project_list(user=request_user(request), team=team).prefetch_related(
         "applications"
     )
     return render(
@@ -103,7 +104,7 @@ def release_order_new(request: HttpRequest, team: Team, project: str) -> HttpRes
                 project=project_obj,
                 application_name=application_name,
                 pipeline_id=pipeline_id,
-                user=request.user,
+                user=request_user(request),
                 parameters=parameters,
                 artifacts=artifacts,
                 note=request.POST.get("note", "").strip()[:4000],

@@ -20,10 +20,11 @@ from apps.teams.models import ProjectRole, Team, TeamRole
 from apps.users import selectors as user_selectors
 from apps.users import services as user_services
 from apps.users.models import TokenScope
+from apps.users.selectors import request_user
 
 
 def _page(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     projects = list(team_selectors.project_list(user=user, team=team))
     for project in projects:
         project.team = team  # permission checks read it; no query per project
@@ -80,7 +81,7 @@ def member_action(request: HttpRequest, team: Team) -> HttpResponse:
     action = request.POST.get("action")
     username = request.POST.get("username", "").strip()
     role = request.POST.get("role", TeamRole.MEMBER)
-    actor = request.user
+    actor = request_user(request)
     if action == "add":
         return _done(
             request,
@@ -159,7 +160,7 @@ def project_action(request: HttpRequest, team: Team) -> HttpResponse:
 @team_page
 @require_POST
 def token_action(request: HttpRequest, team: Team) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     if request.POST.get("action") == "revoke":
         token_id = request.POST.get("token", "")
         return _done(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from apps.teams.models import Team
 from apps.triggers import access as trigger_access
 from apps.triggers import selectors as trigger_selectors
 from apps.triggers.services.index import trigger_secret_set, trigger_token_rotate
+from apps.users.selectors import request_user
 
 DELIVERIES_SHOWN = 50
 
@@ -40,10 +41,11 @@ def trigger_list(request: HttpRequest, team: Team, pipeline_id: Any) -> HttpResp
     pipeline = pipeline_in_team(request, team, pipeline_id)
     deliveries = list(
         trigger_selectors.trigger_event_list(
-            user=request.user, team=team, pipeline=str(pipeline.pk)
+            user=request_user(request), team=team, pipeline=str(pipeline.pk)
         ).order_by("-id")[:DELIVERIES_SHOWN]
     )
-    for delivery in deliveries:
+    for row in deliveries:
+        delivery = cast(Any, row)
         delivery.own_outcomes = [
             outcome for outcome in delivery.outcomes.all() if outcome.pipeline_id == pipeline.pk
         ]
