@@ -27,7 +27,13 @@ from engine.catalog.model import (
 PROVIDER: Final = "kubernetes"
 CRITERIA: Final = ("newest", "second_newest", "oldest", "largest", "smallest")
 
-_ACCOUNT: Final = string("account", "Account", "云账号", required=True, format="kubernetes-account")
+_ACCOUNT: Final = string("account", "Account", "云账号", format="kubernetes-account")
+# Older pipelines name the account `credentials`.
+_CREDENTIALS: Final = string("credentials", "Account (older name)", "云账号（旧字段）")
+_ACCOUNT_REQUIRED: Final = Requirement(
+    ("account", "credentials"),
+    text("Choose the Kubernetes account.", "请选择 Kubernetes 云账号。"),
+)
 _CLOUD_PROVIDER: Final = string("cloudProvider", "Cloud provider", "云服务", default=PROVIDER)
 _MONIKER: Final = obj(
     "moniker",
@@ -40,8 +46,9 @@ _MONIKER: Final = obj(
         string("detail", "Detail", "详情"),
     ),
 )
+# A manifest is an object or YAML text (one document or several).
 _MANIFEST_ITEM: Final = item(
-    FieldType.OBJECT,
+    FieldType.ANY,
     "Manifest",
     "Manifest",
     format="manifest",
@@ -163,6 +170,7 @@ _TARGET: Final[tuple[Field, ...]] = (
     ),
 )
 _TARGET_REQUIRED: Final = (
+    _ACCOUNT_REQUIRED,
     Requirement(
         ("manifestName",),
         text(
@@ -191,7 +199,7 @@ def _target_stage(
         group=StageGroup.KUBERNETES,
         label=text(*label),
         description=text(*description),
-        fields=(_ACCOUNT, _CLOUD_PROVIDER, *_TARGET, *extra),
+        fields=(_ACCOUNT, _CREDENTIALS, _CLOUD_PROVIDER, *_TARGET, *extra),
         requirements=_TARGET_REQUIRED,
         aliases=aliases,
         cloud_provider=PROVIDER,
@@ -210,6 +218,7 @@ DEPLOY_MANIFEST: Final = StageType(
     ),
     fields=(
         _ACCOUNT,
+        _CREDENTIALS,
         _CLOUD_PROVIDER,
         _MONIKER,
         string("namespaceOverride", "Override namespace", "覆盖命名空间", format="namespace"),
@@ -222,11 +231,12 @@ DEPLOY_MANIFEST: Final = StageType(
             when=when("source", "text"),
             expressions=ExpressionPolicy.LENIENT,
         ),
-        obj(
+        anything(
             "manifest",
             "Manifest (single, older pipelines)",
             "Manifest（单个，旧版流程）",
             when=when("source", "text"),
+            format="manifest",
             expressions=ExpressionPolicy.LENIENT,
         ),
         *_ARTIFACT_SOURCE,
@@ -266,16 +276,64 @@ DEPLOY_MANIFEST: Final = StageType(
                             "strategy",
                             "Strategy",
                             "策略",
-                            enum=("redblack", "bluegreen", "highlander", "none", None),
+                            enum=("redblack", "bluegreen", "highlander", "canary", "none", None),
                             strict_enum=True,
+                            help=text(
+                                "canary is this platform's: traffic steps next to the stable "
+                                "Deployment (see `canary`).",
+                                "canary 为本平台扩展：在稳定版本旁按步骤切流（见 canary）。",
+                            ),
                         ),
                         string("namespace", "Namespace", "命名空间", format="namespace"),
+                        boolean("rollbackOnFailure", "Roll back on failure", "失败时回滚"),
                     ),
                 ),
             ),
         ),
+        boolean(
+            "rollbackOnFailure",
+            "Roll back on failure",
+            "失败时回滚",
+            default=False,
+            help=text(
+                "Undo the rollout (rolling) or delete the new version (red/black) if the stage "
+                "fails.",
+                "阶段失败时撤销滚动更新（滚动）或删除新版本（红黑）。",
+            ),
+        ),
+        obj(
+            "canary",
+            "Canary steps",
+            "金丝雀步骤",
+            (
+                array(
+                    "steps",
+                    "Steps",
+                    "步骤",
+                    item(
+                        FieldType.OBJECT,
+                        "Step",
+                        "步骤",
+                        fields=(
+                            integer(
+                                "setWeight",
+                                "Traffic weight (%)",
+                                "流量权重（%）",
+                                minimum=0,
+                                maximum=100,
+                            ),
+                            anything(
+                                "pause", "Pause ({duration} or {} to wait for an action)", "暂停"
+                            ),
+                        ),
+                    ),
+                ),
+                string("ingress", "Ingress (e.g. 'ingress web')", "Ingress（例如 'ingress web'）"),
+            ),
+        ),
     ),
     requirements=(
+        _ACCOUNT_REQUIRED,
         Requirement(
             ("manifests", "manifest"),
             text("Give the manifests to deploy.", "请提供要部署的 Manifest。"),
@@ -333,6 +391,13 @@ PATCH_MANIFEST: Final = _target_stage(
             when=when("source", "text"),
             expressions=ExpressionPolicy.LENIENT,
         ),
+        string("patchArtifactId", "Patch artifact", "Patch 制品", when=when("source", "artifact")),
+        obj(
+            "patchArtifact",
+            "Patch artifact (inline)",
+            "Patch 制品（内联）",
+            when=when("source", "artifact"),
+        ),
         *_ARTIFACT_SOURCE,
         *_REQUIRED_ARTIFACTS,
         obj(
@@ -361,7 +426,10 @@ UNDO_ROLLOUT_MANIFEST: Final = _target_stage(
         "Rolls a workload back a number of revisions (Kubernetes rolls it forward as a new one).",
         "将工作负载回滚若干个版本。",
     ),
-    (integer("numRevisionsBack", "Revisions back", "回滚版本数", default=1, minimum=1),),
+    (
+        integer("numRevisionsBack", "Revisions back", "回滚版本数", default=1, minimum=1),
+        integer("toRevision", "To revision", "回滚到版本"),
+    ),
 )
 
 ENABLE_MANIFEST: Final = _target_stage(
@@ -393,10 +461,11 @@ RUN_JOB_MANIFEST: Final = StageType(
     ),
     fields=(
         _ACCOUNT,
+        _CREDENTIALS,
         _CLOUD_PROVIDER,
         string("application", "Application", "应用", format="application"),
         _SOURCE,
-        obj(
+        anything(
             "manifest",
             "Job manifest",
             "Job Manifest",
@@ -416,9 +485,11 @@ RUN_JOB_MANIFEST: Final = StageType(
         string("consumeArtifactId", "Output artifact", "输出制品"),
         boolean("waitForCompletion", "Wait for completion", "等待完成", default=True),
         boolean("noOutput", "Discard the output", "不保留输出", default=False),
+        boolean("deleteJob", "Delete the Job when done", "完成后删除 Job", default=False),
         string("alias", "Alias", "别名"),
     ),
     requirements=(
+        _ACCOUNT_REQUIRED,
         Requirement(
             ("manifest",),
             text("Give the Job manifest.", "请提供 Job Manifest。"),

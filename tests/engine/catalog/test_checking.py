@@ -123,3 +123,37 @@ def test_other_cloud_providers_are_flagged():
     stage = {"refId": "1", "type": "resizeServerGroup", "cloudProvider": "aws"}
     codes = [p.code for p in _problems(stage) if p.severity is Severity.WARNING]
     assert "unsupported_provider" in codes
+
+
+def test_alternative_field_names_the_providers_accept_satisfy_requirements():
+    older = {"refId": "1", "type": "deleteManifest", "credentials": "k8s", "manifestName": "pod x"}
+    assert _errors(older) == []
+    tencent = {"refId": "1", "type": "disableServerGroup", "account": "t", "region": "ap-x",
+               "target": "ancestor_asg_dynamic", "cluster": "web"}  # fmt: skip
+    assert _errors(tencent) == []
+    missing = _errors({"refId": "1", "type": "shrinkCluster"})
+    assert {e.pointer for e in missing} == {
+        "/stages/0/account",
+        "/stages/0/regions",
+        "/stages/0/cluster",
+    }
+
+
+def test_manifests_may_be_yaml_text_and_canary_is_a_strategy():
+    stage = {
+        "refId": "1",
+        "type": "deployManifest",
+        "account": "k8s",
+        "manifests": ["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"],
+        "trafficManagement": {"enabled": True, "options": {"strategy": "canary"}},
+        "canary": {"steps": [{"setWeight": 20}, {"pause": {}}]},
+    }
+    assert _errors(stage) == []
+
+
+def test_rolling_update_reads_the_platforms_field_names():
+    stage = {"refId": "1", "type": "rollingUpdate", "account": "t", "region": "ap-x",
+             "serverGroupName": "web-v001", "refreshMode": "replace", "onFailure": "rollback",
+             "pauseAfterFirstBatch": True, "batchSize": "2"}  # fmt: skip
+    assert _errors(stage) == []
+    assert [e.pointer for e in _errors(stage | {"onFailure": "panic"})] == ["/stages/0/onFailure"]
