@@ -24,6 +24,26 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"
 PASSWORD = "a long test password"  # noqa: S105 - a throwaway password of a test user
 TIMEOUT_MS = 20_000
+# The screenshots the README shows (docs/screenshots/); the others stay test artifacts.
+README_SHOTS = frozenset(
+    {
+        "team-home",
+        "pipelines",
+        "pipeline-editor",
+        "pipeline-configuration",
+        "json-error-pointed-at",
+        "revision-diff",
+        "pipeline-locked",
+        "run-dialog",
+        "execution-live",
+        "release-order-new",
+        "workbench",
+        "infrastructure",
+        "team-settings",
+        "pipeline-editor-zh",
+        "team-home-zh",
+    }
+)
 
 # Playwright's sync API keeps an event loop on the test's thread; the test's own ORM calls on
 # that thread are still synchronous and safe.
@@ -82,7 +102,7 @@ class Console:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         (page or self.page).screenshot(path=str(path))
-        if os.environ.get("CDP_SCREENSHOTS_TO_DOCS"):
+        if os.environ.get("CDP_SCREENSHOTS_TO_DOCS") and name in README_SHOTS:
             DOCS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, DOCS / f"{name}.png")
 
