@@ -277,8 +277,12 @@ def _base(request: Request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+class TriggerListOutput(serializers.Serializer):
+    results = TriggerOutput(many=True)
+
+
 class PipelineTriggerListApi(APIView):
-    OutputSerializer = TriggerOutput
+    OutputSerializer = TriggerListOutput
 
     def get(self, request: Request, pipeline_id: str) -> Response:
         pipeline = access_pipeline_by_id(request.user, pipeline_id)
