@@ -199,14 +199,15 @@ def team_language(team: Team) -> str:
     return language_of(stored.first() or platform_settings.NOTIFICATION_LANGUAGE)
 
 
-def execution_link(team: str, application: str, execution_id: str) -> str:
+def execution_link(team: str, execution_id: str) -> str:
+    """The console's page of a run (`CDPLATFORM["PUBLIC_URL"]` in front)."""
     base = str(platform_settings.PUBLIC_URL or "").rstrip("/")
-    return f"{base}/t/{team}/applications/{application}/executions/{execution_id}"
+    return f"{base}/t/{team}/executions/{execution_id}/"
 
 
 def release_order_link(team: str, project: str, order_id: int) -> str:
     base = str(platform_settings.PUBLIC_URL or "").rstrip("/")
-    return f"{base}/t/{team}/projects/{project}/release-orders/{order_id}"
+    return f"{base}/t/{team}/projects/{project}/release-orders/{order_id}/"
 
 
 def _duration(start: int | None, end: int | None) -> int | None:
@@ -398,7 +399,7 @@ def _scope(event: NotificationEvent) -> _Scope | None:
     if order is not None and event.kind.startswith("manualJudgment"):
         link = release_order_link(row.team.slug, order.project.slug, order.pk)
     else:
-        link = execution_link(row.team.slug, row.application.name, row.pk)
+        link = execution_link(row.team.slug, row.pk)
     starter = row.started_by.username if row.started_by is not None else ""
     if order is not None:
         starter = order.created_by.username

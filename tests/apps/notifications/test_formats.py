@@ -20,7 +20,7 @@ def _facts(**extra: object) -> MessageFacts:
         "trigger_type": "git",
         "trigger_user": "[anonymous]",
         "duration_ms": 3_723_000,
-        "link": "https://cd.example.com/t/acme/applications/shop/executions/01H",
+        "link": "https://cd.example.com/t/acme/executions/01H/",
     }
     return MessageFacts(**{**base, **extra})  # type: ignore[arg-type]
 

@@ -69,7 +69,7 @@ def test_approvers_and_notifiers_of_the_team_get_inbox_messages(
     message = InboxMessage.objects.get(user__username="admin")
     assert message.title == "[shop] gated is waiting for a judgment at Approve release"
     assert "Check the canary dashboard" in message.body
-    assert message.link.endswith(f"/executions/{execution_id}")
+    assert message.link.endswith(f"/t/acme/executions/{execution_id}/")
     [robot] = robots.robots.at("/wecom/ops")
     assert "Approvers: admin, outsider" in robot.json["markdown"]["content"]
 
