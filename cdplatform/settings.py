@@ -267,6 +267,17 @@ CDPLATFORM = {
     "SANDBOX_TENCENTCLOUD_SECRET_KEY": os.environ.get("CDP_SANDBOX_TENCENTCLOUD_SECRET_KEY", ""),
 }
 
+# --- Email (notifications) ---------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("CDP_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cdplatform@localhost")
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
