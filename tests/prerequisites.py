@@ -41,11 +41,25 @@ def ensure(binary: str, packages: list[str], purpose: str) -> None:
         )
 
 
+def ensure_font(path: str, package: str, purpose: str) -> None:
+    if os.path.exists(path):
+        return
+    reason = _apt_install([package])
+    if reason is not None:
+        print(f"note: {package} is missing ({reason}); {purpose}")  # noqa: T201
+
+
 def main() -> int:
     if os.environ.get("CDP_SKIP_PREREQUISITES"):
         return 0
-    ensure("chromium", ["chromium"], "browser tests")
+    ensure("chromium", ["chromium", "fonts-noto-cjk"], "browser tests")
     ensure("kubectl", ["kubernetes-client"], "kubectl compatibility tests")
+    if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
+        ensure_font(
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "fonts-noto-cjk",
+            "Chinese text in browser screenshots renders as boxes",
+        )
     return 0
 
 
