@@ -29,12 +29,14 @@ def blank(*, application: str, name: str) -> dict[str, Any]:
 
 
 def _service(application: str) -> dict[str, Any]:
+    # The selector must share no key with the workloads' own labels: traffic management adds
+    # and removes these labels on a version's pods to put it in or out of the Service.
     return {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {"name": application, "namespace": "default"},
         "spec": {
-            "selector": {"app": application},
+            "selector": {"frontedBy": application},
             "ports": [{"name": "http", "port": 80, "targetPort": 8080}],
         },
     }
@@ -68,6 +70,8 @@ def _replica_set(application: str) -> dict[str, Any]:
 
 
 def _cluster_target(ref_id: str, requisites: list[str], **fields: Any) -> dict[str, Any]:
+    # On the very first release there is no previous version to scale down or bring back:
+    # the stage then ends FAILED_CONTINUE (visible) and the release still succeeds.
     return {
         "refId": ref_id,
         "requisiteStageRefIds": requisites,
@@ -75,6 +79,8 @@ def _cluster_target(ref_id: str, requisites: list[str], **fields: Any) -> dict[s
         "cloudProvider": "kubernetes",
         "location": "default",
         "mode": "dynamic",
+        "failPipeline": False,
+        "continuePipeline": True,
         **fields,
     }
 
