@@ -23,6 +23,15 @@ from apps.users.services import token_create, user_create
 
 
 @pytest.fixture(autouse=True)
+def _fresh_platform_settings() -> Any:
+    """Runtime overrides (sandbox URLs, limits) set by one test never leak into the next."""
+    yield
+    from apps.core.conf import platform_settings
+
+    platform_settings.clear_runtime()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # PBKDF2's real cost (~0.3 s a hash) would dominate a suite that makes many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -77,6 +77,12 @@ class PlatformSettings:
         self._runtime.update(values)
         self._cache = None
 
+    def clear_runtime(self, *names: str) -> None:
+        """Forget runtime values (all of them without names): settings apply again."""
+        for name in names or list(self._runtime):
+            self._runtime.pop(name, None)
+        self._cache = None
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)

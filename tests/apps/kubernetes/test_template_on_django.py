@@ -49,7 +49,7 @@ def cluster(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any
         configuration = client.Configuration()
         configuration.host = running.url
         yield client.ApiClient(configuration), clock
-        platform_settings.set_runtime(SANDBOX_KUBERNETES_URL="", SANDBOX_KUBERNETES_TOKEN="")
+        platform_settings.clear_runtime("SANDBOX_KUBERNETES_URL", "SANDBOX_KUBERNETES_TOKEN")
 
 
 def settle(clock: SharedClock, *, until: Any = None, max_rounds: int = 3_000) -> None:

@@ -39,7 +39,7 @@ def platform(world: World, harness: Harness, monkeypatch: pytest.MonkeyPatch) ->
     # The platform engine and the sandbox on one pinned timeline.
     monkeypatch.setattr(registry.CLOCK, "now_ms", harness.clock.now_ms)
     yield
-    platform_settings.set_runtime(**dict.fromkeys(SANDBOX_KEYS, ""))
+    platform_settings.clear_runtime(*SANDBOX_KEYS)
 
 
 def run_to_the_end(harness: Harness, *, max_rounds: int = 2_000) -> None:
