@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "EXPRESSION_URL_FUNCTIONS": False,
     # JSON request bodies nested deeper than this are refused with 400.
     "MAX_JSON_DEPTH": 64,
+    # Deleted pipelines can be restored (undelete) for this many days, then
+    # `pipeline_purge_deleted` removes them for good.
+    "PIPELINE_DELETED_RETENTION_DAYS": 30,
     # How often the recovery sweep re-drives work whose delivery was lost (seconds).
     "SWEEP_INTERVAL_SECONDS": 15.0,
     # Timeout for cloud account checks (seconds).
