@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from apps.triggers.models import TeamTriggerSettings, TriggerDelivery, TriggerIndex
+from apps.triggers.models import (
+    DeliveryOutcome,
+    RateWindow,
+    TeamTriggerSettings,
+    TriggerDelivery,
+    TriggerIndex,
+)
 
 
 @admin.register(TriggerIndex)
@@ -23,3 +29,16 @@ class TriggerDeliveryAdmin(admin.ModelAdmin):
 @admin.register(TeamTriggerSettings)
 class TeamTriggerSettingsAdmin(admin.ModelAdmin):
     list_display = ("team", "allow_unsigned", "updated_at")
+
+
+@admin.register(DeliveryOutcome)
+class DeliveryOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("delivery", "pipeline_name", "trigger_type")
+    list_filter = ("trigger_type",)
+    search_fields = ("pipeline_name", "trigger_id")
+
+
+@admin.register(RateWindow)
+class RateWindowAdmin(admin.ModelAdmin):
+    list_display = ("key", "window", "count")
+    search_fields = ("key",)
