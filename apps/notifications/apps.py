@@ -19,11 +19,11 @@ class NotificationsConfig(AppConfig):
 
 def _start_notification_loop(services) -> None:  # type: ignore[no-untyped-def]
     from apps.core.conf import platform_settings
-    from apps.notifications.worker import NotificationWorker
+    from apps.notifications.worker import LOOP
 
     if str(platform_settings.ENGINE) == "celery":
         services.lines.append("notifications: sent by Celery workers (beat retries)")
         return
-    worker = NotificationWorker().start()
-    services.stoppers.append(worker.stop)
+    LOOP.start()
+    services.stoppers.append(LOOP.stop)
     services.lines.append("notifications: delivery loop in a thread")

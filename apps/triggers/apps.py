@@ -19,11 +19,11 @@ class TriggersConfig(AppConfig):
 
 def _start_trigger_loop(services) -> None:  # type: ignore[no-untyped-def]
     from apps.core.conf import platform_settings
-    from apps.triggers.worker import TriggerWorker
+    from apps.triggers.worker import LOOP
 
     if str(platform_settings.ENGINE) == "celery":
         services.lines.append("triggers: Celery beat runs cron and pipeline triggers")
         return
-    worker = TriggerWorker().start()
-    services.stoppers.append(worker.stop)
+    LOOP.start()
+    services.stoppers.append(LOOP.stop)
     services.lines.append("triggers: cron and pipeline-trigger loop in a thread")
