@@ -85,9 +85,14 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture
-def live_world(transactional_db: Any) -> World:
+def live_world(transactional_db: Any) -> Any:
     """The same world, committed, for tests whose server or worker threads must see it."""
-    return make_world()
+    yield make_world()
+    from tests.workers import CeleryWorkers
+
+    if CeleryWorkers.shared is not None:
+        # Runs this test started may still be moving: settle before the tables are flushed.
+        CeleryWorkers.shared.quiesce()
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +101,9 @@ def _celery_workers(django_db_setup: Any, django_db_blocker: Any) -> Any:
 
     with django_db_blocker.unblock():
         workers = CeleryWorkers().start()
+    CeleryWorkers.shared = workers
     yield workers
+    CeleryWorkers.shared = None
     workers.stop()
 
 
@@ -107,7 +114,9 @@ def engine_worker(request: Any, transactional_db: Any) -> Any:
     from apps.executions import runtime
 
     if runtime.engine_mode() == "celery":
-        yield request.getfixturevalue("_celery_workers")
+        workers = request.getfixturevalue("_celery_workers")
+        yield workers
+        workers.quiesce()
         return
     from apps.executions.worker import LocalWorker
 

@@ -29,6 +29,9 @@ def database_url() -> str:
 class CeleryWorkers:
     """`celery -A cdplatform worker` as a child process group, on the test database."""
 
+    # The session's shared workers, so any committed-data test can quiesce them.
+    shared: CeleryWorkers | None = None
+
     def __init__(self, *, concurrency: int = 2, beat: bool = False) -> None:
         self.concurrency = concurrency
         self.beat = beat
@@ -90,6 +93,20 @@ class CeleryWorkers:
             if app.control.ping(timeout=0.5):
                 return
         raise RuntimeError(f"celery worker not ready within {timeout} s; see {self.log}")
+
+    def quiesce(self, timeout: float = 20.0) -> None:
+        """Between tests: drop the queued work and wait until no task is mid-transaction, so
+        the test database can be flushed without deadlocking against a worker."""
+        from apps.executions.models import EngineMessage
+        from cdplatform.celery import app
+
+        EngineMessage.objects.all().delete()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            active = app.control.inspect(timeout=0.5).active() or {}
+            if not any(active.values()):
+                return
+            time.sleep(0.1)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.process is not None and self.process.poll() is None:
