@@ -10,6 +10,8 @@ engine event ─listener─> NotificationEvent ─expand─> NotificationDeliver
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.conf import platform_settings
+from apps.executions.models import Execution as ExecutionRow
+from apps.executions.models import StageExecution
 from apps.notifications.messages import Message, MessageFacts, language_of, render
 from apps.notifications.models import (
     URL_CHANNELS,
@@ -84,12 +88,49 @@ def event_kind(event: EngineEvent) -> tuple[str, str, str, dict[str, Any]] | Non
     return None
 
 
+_JUDGMENT_KINDS = {"manualJudgment", "manualJudgmentContinue", "manualJudgmentStop"}
+_configured: OrderedDict[str, bool] = OrderedDict()
+_configured_lock = threading.Lock()
+
+
+def _run_has_notifications(execution_id: str) -> bool:
+    """Whether any rule could fire for this run: pipeline or stage notifications, or the
+    application's rules. Decided once per run (rules changed mid-run apply to the next one),
+    so the engine's hot path pays nothing for runs nobody wants to hear about."""
+    with _configured_lock:
+        known = _configured.get(execution_id)
+    if known is not None:
+        return known
+    row = (
+        ExecutionRow.objects.filter(pk=execution_id)
+        .values("application_id", "header__notifications")
+        .first()
+    )
+    if row is None:
+        return False
+    answer = bool(row["header__notifications"]) or (
+        StageExecution.objects.filter(
+            execution_id=execution_id, data__context__sendNotifications=True
+        ).exists()
+        or ApplicationNotifications.objects.filter(application_id=row["application_id"])
+        .exclude(rules=[])
+        .exists()
+    )
+    with _configured_lock:
+        _configured[execution_id] = answer
+        while len(_configured) > 10_000:
+            _configured.popitem(last=False)
+    return answer
+
+
 def notification_event_record(event: EngineEvent) -> bool:
     """One insert into the outbox (the listener must stay quick); True if recorded."""
     found = event_kind(event)
     if found is None:
         return False
     kind, execution_id, stage_id, data = found
+    if kind not in _JUDGMENT_KINDS and not _run_has_notifications(execution_id):
+        return False
     NotificationEvent.objects.create(
         kind=kind, execution_id=execution_id, stage_id=stage_id, data=_json_safe(data)
     )
