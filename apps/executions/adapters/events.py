@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 import os
 import threading
@@ -15,6 +16,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from apps.executions.adapters.repository import application_id_of
 from apps.executions.models import Execution as ExecutionRow
 from engine.events import EngineEvent, ExecutionEvent, MessageDropped
 
@@ -55,12 +57,36 @@ class ChannelsEventPublisher:
 
     def __init__(self) -> None:
         self._application_ids: dict[str, int] = {}
+        self._local = threading.local()
 
     def publish(self, event: EngineEvent) -> None:
-        transaction.on_commit(lambda: self._deliver(event), robust=True)
+        # Events of one transaction leave together after its commit: watchers first, then
+        # the listeners (notifications, triggers), so their work never delays a live update.
+        pending = getattr(self._local, "pending", None)
+        if pending is None:
+            pending = self._local.pending = []
+        if not pending:
+            transaction.on_commit(self._flush, robust=True)
+        pending.append(event)
+
+    def _flush(self) -> None:
+        events, self._local.pending = self._local.pending, []
+        for event in events:
+            if isinstance(event, MessageDropped):
+                logger.info("engine dropped %s: %s", type(event.message).__name__, event.reason)
+            elif isinstance(event, ExecutionEvent):
+                self._broadcast(event)
+        for event in events:
+            for listener in list(_listeners):
+                try:
+                    listener(event)
+                except Exception:
+                    logger.exception(
+                        "event listener %r failed on %s", listener, type(event).__name__
+                    )
 
     def _application_id(self, execution_id: str) -> int | None:
-        found = self._application_ids.get(execution_id)
+        found = self._application_ids.get(execution_id) or application_id_of(execution_id)
         if found is None:
             found = (
                 ExecutionRow.objects.filter(pk=execution_id)
@@ -73,26 +99,25 @@ class ChannelsEventPublisher:
                 self._application_ids[execution_id] = found
         return found
 
-    def _deliver(self, event: EngineEvent) -> None:
-        if isinstance(event, MessageDropped):
-            logger.info("engine dropped %s: %s", type(event.message).__name__, event.reason)
-        if isinstance(event, ExecutionEvent):
-            self._broadcast(event)
-        for listener in list(_listeners):
-            try:
-                listener(event)
-            except Exception:
-                logger.exception("event listener %r failed on %s", listener, type(event).__name__)
-
     def _broadcast(self, event: ExecutionEvent) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "engine.event", "payload": event_payload(event)}
+        payload = {"type": "event", **event_payload(event)}
+        # Encoded once here, not once per watcher.
+        message = {
+            "type": "engine.event",
+            "payload": payload,
+            "text": json.dumps(payload, separators=(",", ":")),
+        }
         groups = [execution_group(event.execution_id)]
         application_id = self._application_id(event.execution_id)
         if application_id is not None:
             groups.append(application_group(application_id))
+        direct = getattr(layer, "group_send_threadsafe", None)
+        if direct is not None:
+            direct(groups, message)  # in-process layer: straight onto the server's loop
+            return
         _sender.send(layer, groups, message)
 
 

@@ -24,6 +24,21 @@ def _trigger_type(execution: Execution) -> str:
     return str(execution.trigger.get("type") or "manual")[:40]
 
 
+# execution id -> application id, filled as executions are stored or loaded (the event
+# publisher's group name needs it, and a query per event would be wasted).
+_APPLICATION_IDS: OrderedDict[str, int] = OrderedDict()
+
+
+def remember_application(execution_id: str, application_id: int) -> None:
+    _APPLICATION_IDS[execution_id] = application_id
+    while len(_APPLICATION_IDS) > 20_000:
+        _APPLICATION_IDS.popitem(last=False)
+
+
+def application_id_of(execution_id: str) -> int | None:
+    return _APPLICATION_IDS.get(execution_id)
+
+
 def execution_from_rows(row: models.Execution, stage_rows: list[Any]) -> Execution:
     data = dict(row.header)
     data["stages"] = [stage["data"] for stage in stage_rows]
@@ -120,6 +135,7 @@ class DjangoExecutionRepository:
 
     def _load(self, execution_id: str) -> Execution:
         row = models.Execution.objects.get(pk=execution_id)
+        remember_application(execution_id, row.application_id)
         stages = list(
             models.StageExecution.objects.filter(execution_id=execution_id)
             .order_by("position")
@@ -166,6 +182,7 @@ class DjangoExecutionRepository:
             [self._stage_row(stage, position) for position, stage in enumerate(execution.stages)]
         )
         setattr(execution, _POSITION, len(execution.stages))
+        remember_application(execution.id, application_id)
         self._active[execution.id] = (0, execution)
         self._written.add(execution.id)
 
