@@ -196,7 +196,52 @@ def _descendants(pid: int) -> list[int]:
 # --------------------------------------------------------------------------- DAG runs
 
 
-def run_shape(application: Any, user: Any, stages: list[dict[str, Any]], copies: int) -> float:
+class Completions:
+    """Runs' first RUNNING stage and their completion, told by the engine's listener in this
+    process (embedded mode), so the benchmark never polls while the worker thread runs."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, str] = {}
+        self.first_running: dict[str, float] = {}
+        self.changed = threading.Condition()
+
+    def __call__(self, event: Any) -> None:
+        from engine.events import ExecutionComplete, StageStatusChanged
+        from engine.status import Status
+
+        with self.changed:
+            if isinstance(event, ExecutionComplete):
+                self.done[event.execution_id] = event.status.value
+            elif isinstance(event, StageStatusChanged) and event.status == Status.RUNNING:
+                self.first_running.setdefault(event.execution_id, time.time_ns() / 1e6)
+            else:
+                return
+            self.changed.notify_all()
+
+    def wait_done(self, ids: list[str], timeout: float) -> list[str]:
+        self._wait(lambda: all(i in self.done for i in ids), timeout)
+        return [self.done.get(i, "TIMEOUT") for i in ids]
+
+    def wait_running(self, execution_id: str, timeout: float) -> float | None:
+        self._wait(lambda: execution_id in self.first_running, timeout)
+        return self.first_running.get(execution_id)
+
+    def _wait(self, predicate: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.changed.wait(left)
+
+
+COMPLETIONS = Completions()
+
+
+def run_shape(
+    application: Any, user: Any, stages: list[dict[str, Any]], copies: int, mode: str
+) -> float:
     from apps.executions.models import Execution
     from apps.executions.services.launch import execution_launch
 
@@ -206,23 +251,31 @@ def run_shape(application: Any, user: Any, stages: list[dict[str, Any]], copies:
         execution_launch(application=application, config=config, user=user).pk
         for _ in range(copies)
     ]
-    deadline = time.monotonic() + 600
-    while Execution.objects.filter(pk__in=ids).exclude(status="SUCCEEDED").exists():
-        bad = Execution.objects.filter(pk__in=ids, status__in=["TERMINAL", "CANCELED"])
-        if bad.exists() or time.monotonic() > deadline:
-            raise RuntimeError(f"benchmark run failed: {list(bad.values_list('status'))}")
-        time.sleep(0.002)
-    return time.perf_counter() - start
+    if mode == "embedded":
+        statuses = COMPLETIONS.wait_done(ids, timeout=600)
+    else:
+        finished = ["SUCCEEDED", "TERMINAL", "CANCELED"]
+        deadline = time.monotonic() + 600
+        while (
+            Execution.objects.filter(pk__in=ids).exclude(status__in=finished).exists()
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.01)
+        statuses = list(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
+    elapsed = time.perf_counter() - start
+    if any(status != "SUCCEEDED" for status in statuses):
+        raise RuntimeError(f"benchmark run failed: {sorted(set(statuses))}")
+    return elapsed
 
 
 def bench_shapes(mode: str, runs: int) -> list[dict[str, Any]]:
     user, application = world()
     results = []
     with Workers(mode) as workers:
-        run_shape(application, user, chain(10), 1)  # warm up caches and connections
+        run_shape(application, user, chain(10), 1, mode)  # warm up caches and connections
         for name, (make, copies) in SHAPES.items():
             stages = make()
-            durations = [run_shape(application, user, stages, copies) for _ in range(runs)]
+            durations = [run_shape(application, user, stages, copies, mode) for _ in range(runs)]
             median = statistics.median(durations)
             total_stages = len(stages) * copies
             results.append(
@@ -242,7 +295,7 @@ def bench_shapes(mode: str, runs: int) -> list[dict[str, Any]]:
 
 
 def bench_start_latency(mode: str, starts: int) -> dict[str, float]:
-    """POST /api/v1/pipelines/{id}/executions/ → the first stage's startTime (engine clock)."""
+    """POST /api/v1/pipelines/{id}/executions/ → the first stage committed RUNNING."""
     import requests
 
     from apps.executions.models import StageExecution
@@ -268,26 +321,30 @@ def bench_start_latency(mode: str, starts: int) -> dict[str, float]:
             response = session.post(url, json={})
             response.raise_for_status()
             execution_id = response.json()["id"]
-            started = None
-            deadline = time.monotonic() + 30
-            while started is None and time.monotonic() < deadline:
-                started = (
-                    StageExecution.objects.filter(execution_id=execution_id)
-                    .values_list("data__startTime", flat=True)
-                    .first()
-                )
-                if started is None:
-                    time.sleep(0.001)
-            if started is None:
+            if mode == "embedded":
+                # The first stage's RUNNING, as published right after its commit.
+                running_ms = COMPLETIONS.wait_running(execution_id, timeout=30)
+                COMPLETIONS.wait_done([execution_id], timeout=30)
+            else:
+                running_ms = None
+                deadline = time.monotonic() + 30
+                while running_ms is None and time.monotonic() < deadline:
+                    running_ms = (
+                        StageExecution.objects.filter(execution_id=execution_id)
+                        .values_list("data__startTime", flat=True)
+                        .first()
+                    )
+                    if running_ms is None:
+                        time.sleep(0.002)
+            if running_ms is None:
                 raise RuntimeError("a run never started")
-            samples.append(max(0.0, float(started) - sent_ms) / 1000)
+            samples.append(max(0.0, float(running_ms) - sent_ms) / 1000)
     return _percentiles(samples)
 
 
 def bench_live_latency(mode: str, subscribers: int, runs: int = 40) -> dict[str, float]:
-    """Commit of a run's completion (its endTime) → receipt by each of N WebSocket watchers."""
-    from websockets.sync.client import connect
-
+    """Commit of a run's completion (its endTime) → receipt by each of N WebSocket watchers
+    (in a separate process, so they never compete with the server for the interpreter)."""
     from apps.executions.models import Execution
     from apps.executions.services.launch import execution_launch
     from apps.users.services import token_create
@@ -298,31 +355,32 @@ def bench_live_latency(mode: str, subscribers: int, runs: int = 40) -> dict[str,
     user.save()
     key = token_create(user=user, name="ws").key
     server = live_server()
-    received: list[tuple[str, float]] = []
-    lock = threading.Lock()
-    ready = threading.Barrier(subscribers + 1)
-    stop = threading.Event()
-
-    def watch() -> None:
-        with connect(
+    watchers = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.ws_subscribers",
             f"{server.ws_url}/ws/applications/{application.pk}/",
-            additional_headers={"Authorization": f"Token {key}"},
-        ) as ws:
-            json.loads(ws.recv(timeout=30))  # snapshot
-            ready.wait(60)
-            while not stop.is_set():
-                try:
-                    message = json.loads(ws.recv(timeout=0.5))
-                except TimeoutError:
-                    continue
-                if message.get("event") == "ExecutionComplete":
-                    with lock:
-                        received.append((message["execution_id"], time.time_ns() / 1e6))
-
-    threads = [threading.Thread(target=watch, daemon=True) for _ in range(subscribers)]
-    for thread in threads:
-        thread.start()
-    ready.wait(60)
+            key,
+            str(subscribers),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert watchers.stdout is not None
+    assert watchers.stdin is not None
+    if watchers.stdout.readline().strip() != "READY":
+        raise RuntimeError("the WebSocket watchers did not connect")
+    receipts: list[tuple[str, float]] = []
+    reader = threading.Thread(
+        target=lambda: receipts.extend(
+            (item["execution_id"], item["at_ms"]) for item in map(json.loads, watchers.stdout)
+        ),
+        daemon=True,
+    )
+    reader.start()
     config = {"id": "live-latency", "name": "live", "stages": chain(1)}
     ids = []
     with Workers(mode):
@@ -330,14 +388,16 @@ def bench_live_latency(mode: str, subscribers: int, runs: int = 40) -> dict[str,
             row = execution_launch(application=application, config=config, user=user)
             ids.append(row.pk)
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                with lock:
-                    if sum(1 for rid, _ in received if rid == row.pk) >= subscribers:
-                        break
-                time.sleep(0.002)
-    stop.set()
+            while (
+                sum(1 for rid, _ in list(receipts) if rid == row.pk) < subscribers
+                and time.monotonic() < deadline
+            ):
+                time.sleep(0.005)
+    watchers.stdin.close()
+    watchers.wait(30)
+    reader.join(10)
     ends = dict(Execution.objects.filter(pk__in=ids).values_list("pk", "end_time"))
-    samples = [max(0.0, at - ends[rid]) / 1000 for rid, at in received if ends.get(rid)]
+    samples = [max(0.0, at - ends[rid]) / 1000 for rid, at in receipts if ends.get(rid)]
     return _percentiles(samples)
 
 
@@ -385,9 +445,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--starts", type=int, default=200)
     parser.add_argument("--subscribers", type=int, default=50)
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-shapes", action="store_true")
     args = parser.parse_args(argv)
     setup(args.mode)
-    shapes = bench_shapes(args.mode, args.runs)
+    from apps.executions.adapters.events import add_listener
+
+    add_listener(COMPLETIONS)
+    shapes = [] if args.skip_shapes else bench_shapes(args.mode, args.runs)
     start = live = None
     if not args.skip_latency:
         start = bench_start_latency(args.mode, args.starts)
