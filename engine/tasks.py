@@ -87,6 +87,10 @@ class BaseTask:
     task_type: str
     retryable: bool = False
     timeout_overridable: bool = False
+    # Whether `execute` acts outside the engine's own transaction (HTTP calls, cloud APIs).
+    # Transports run at most one such task per transaction, so a crash repeats at most one
+    # outside effect; tasks that only read and write through the engine can be batched.
+    external_effects: bool = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -21,7 +21,7 @@ from apps.executions.models import EngineMessage
 from apps.executions.registry import CLOCK as REGISTRY_CLOCK
 from apps.executions.registry import pipeline_expressions, stage_registry
 from engine.dispatcher import Dispatcher
-from engine.messages import RunTask, message_from_dict
+from engine.messages import Message, RunTask, message_from_dict
 from engine.operations import Operations
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def operations() -> Operations:
 
 # Zero-delay follow-ups handled in the transaction of the message that produced them, at most
 # this many and for at most this long, so the write lock is never held for long.
-BATCH_MAX_MESSAGES = 64
+BATCH_MAX_MESSAGES = 1_000
 BATCH_MAX_SECONDS = 0.05
 
 
@@ -109,9 +109,10 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
     """Consumes one message row and the zero-delay messages it leads to for the same key.
 
     The delete of the row and every handler's writes commit together: a crash or an error
-    rolls all of it back and the row is delivered again. At most one RunTask runs per
-    transaction, so a crash repeats at most one task's outside effect (the webhook stage
-    sends an idempotency key for exactly that case). Returns how many were handled.
+    rolls all of it back and the row is delivered again. At most one task with outside
+    effects (HTTP calls, cloud APIs) runs per transaction, so a crash repeats at most one such
+    effect (the webhook stage sends an idempotency key for exactly that case). Returns how
+    many messages were handled.
     """
     handled = 0
     try:
@@ -120,22 +121,37 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
                 return 0  # another worker took it
             with parts.queue.batch(row.key) as follow_ups:
                 first = message_from_dict(row.payload)
+                outside = _acts_outside(parts, first)
                 parts.dispatcher.handle(first)
                 handled = 1
-                ran_task = isinstance(first, RunTask)
                 deadline = time.monotonic() + BATCH_MAX_SECONDS
                 while follow_ups and handled < BATCH_MAX_MESSAGES and time.monotonic() < deadline:
-                    if ran_task and isinstance(follow_ups[0], RunTask):
+                    if outside and _acts_outside(parts, follow_ups[0]):
                         break  # leave it queued: it runs in a transaction of its own
                     message = follow_ups.popleft()
+                    outside = outside or _acts_outside(parts, message)
                     parts.dispatcher.handle(message)
-                    ran_task = ran_task or isinstance(message, RunTask)
                     handled += 1
     except Exception:
         logger.exception("engine message %s (%s) failed", row.pk, row.payload.get("type"))
         _retry_later(row)
         return 0
     return handled
+
+
+def _acts_outside(parts: EngineParts, message: Message) -> bool:
+    """Whether handling `message` may run a task with outside effects (conservative)."""
+    if not isinstance(message, RunTask):
+        return False
+    try:
+        stage = parts.repository.retrieve(message.execution_id).stage(message.stage_id)
+        record = stage.task(message.task_id) if stage is not None else None
+        if record is None:
+            return False  # the handler will drop it
+        task = parts.dispatcher.registry.task(record.implementing_class)
+    except Exception:  # unknown: assume the worst
+        return True
+    return bool(getattr(task, "external_effects", True))
 
 
 def _retry_later(row: EngineMessage) -> None:

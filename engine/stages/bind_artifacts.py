@@ -17,6 +17,8 @@ TASK_NAME = "bindProducedArtifacts"
 class BindProducedArtifactsTask(BaseTask):
     """Outputs `artifacts` and `resolvedExpectedArtifacts`; an unbound one fails the stage."""
 
+    external_effects = False  # reads and writes only through the engine
+
     def execute(self, stage: Stage) -> TaskResult:
         expected = expected_artifacts(stage.context)
         if not expected:

@@ -63,6 +63,8 @@ def stage_status_check(stage: Stage, context: Mapping[str, Any]) -> str | None:
 
 
 class CheckPreconditionsTask(BaseTask):
+    external_effects = False  # reads and writes only through the engine
+
     def __init__(self, checks: Mapping[str, PreconditionCheck]) -> None:
         self._checks = checks
 

@@ -14,6 +14,8 @@ from engine.tasks import BaseTask, TaskResult
 
 
 class EvaluateVariablesTask(BaseTask):
+    external_effects = False  # reads and writes only through the engine
+
     def __init__(self, expressions: ExpressionProcessor) -> None:
         self._expressions = expressions
 

@@ -85,6 +85,8 @@ def scheduled_time_ms(stage: Stage, now_ms: int) -> int:
 class SuspendForWindowTask(BaseTask):
     """RUNNING until the window opens; its backoff is the time left (bounded, to re-check)."""
 
+    external_effects = False  # reads and writes only through the engine
+
     retryable = True
 
     def __init__(self, clock: Clock) -> None:

@@ -46,6 +46,8 @@ class FindArtifactFromExecutionTask(BaseTask):
     team's artifacts look exactly like a pipeline that has no matching run.
     """
 
+    external_effects = False  # reads and writes only through the engine
+
     def __init__(self, *, repository: ExecutionRepository) -> None:
         self._repository = repository
 

@@ -27,6 +27,8 @@ JUDGMENT_KEYS = (
 class WaitForJudgmentTask(BaseTask):
     """continue -> SUCCEEDED, stop -> TERMINAL (then the stage's failure options apply)."""
 
+    external_effects = False  # reads and writes only through the engine
+
     retryable = True
     timeout_overridable = True
 

@@ -35,6 +35,8 @@ def waits_for_completion(stage: Stage) -> bool:
 class StartPipelineTask(BaseTask):
     """Starts the child through the `PipelineLauncher`; writes `executionId`/`executionName`."""
 
+    external_effects = False  # reads and writes only through the engine
+
     def __init__(self, *, launcher: PipelineLauncher, repository: ExecutionRepository) -> None:
         self._launcher = launcher
         self._repository = repository
@@ -83,6 +85,8 @@ class MonitorPipelineTask(BaseTask):
     SUCCEEDED -> SUCCEEDED with the child's outputs; CANCELED -> CANCELED; TERMINAL or STOPPED
     -> TERMINAL with the errors of the child's failed stages; anything else keeps polling.
     """
+
+    external_effects = False  # reads and writes only through the engine
 
     retryable = True
     timeout_overridable = True

@@ -35,6 +35,8 @@ def wait_skipped(stage: Stage) -> bool:
 class WaitTask(BaseTask):
     """Polls exactly when the wait ends (its backoff is the remaining time)."""
 
+    external_effects = False  # reads and writes only through the engine
+
     retryable = True
 
     def __init__(self, clock: Clock) -> None:

@@ -27,6 +27,34 @@ def message_key(message: Message) -> str:
     return "engine"
 
 
+class FollowUps:
+    """The in-memory part of a batch: FIFO, and a message already waiting is not queued twice
+    (handlers are idempotent; a join reached from ten branches needs one StartStage, not ten)."""
+
+    def __init__(self) -> None:
+        self._queue: deque[Message] = deque()
+        self._waiting: set[Message] = set()
+
+    def append(self, message: Message) -> None:
+        if message not in self._waiting:
+            self._waiting.add(message)
+            self._queue.append(message)
+
+    def popleft(self) -> Message:
+        message = self._queue.popleft()
+        self._waiting.discard(message)
+        return message
+
+    def __getitem__(self, index: int) -> Message:
+        return self._queue[index]
+
+    def __bool__(self) -> bool:
+        return bool(self._queue)
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self._queue)
+
+
 class DatabaseMessageQueue:
     """Implements `engine.ports.MessageQueue`; at-least-once, durable across restarts.
 
@@ -39,15 +67,15 @@ class DatabaseMessageQueue:
         self._clock = clock
         self._notify = notify
         self._batch_key: str | None = None
-        self._local: deque[Message] = deque()
+        self._local = FollowUps()
 
     @contextmanager
-    def batch(self, key: str) -> Iterator[deque[Message]]:
-        self._batch_key, self._local = key, deque()
+    def batch(self, key: str) -> Iterator[FollowUps]:
+        self._batch_key, self._local = key, FollowUps()
         try:
             yield self._local
         finally:
-            leftover, self._batch_key, self._local = self._local, None, deque()
+            leftover, self._batch_key, self._local = self._local, None, FollowUps()
         for message in leftover:  # not handled in this batch: they must be durable
             self.push(message)
 
