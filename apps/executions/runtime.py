@@ -109,10 +109,10 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
     """Consumes one message row and the zero-delay messages it leads to for the same key.
 
     The delete of the row and every handler's writes commit together: a crash or an error
-    rolls all of it back and the row is delivered again. At most one task with outside
-    effects (HTTP calls, cloud APIs) runs per transaction, so a crash repeats at most one such
-    effect (the webhook stage sends an idempotency key for exactly that case). Returns how
-    many messages were handled.
+    rolls all of it back and the row is delivered again. A task with outside effects (HTTP
+    calls, cloud APIs) only ever runs as the first message of its transaction, so a crash
+    repeats at most that one effect, with the state that led to it (the webhook stage's
+    idempotency key) already committed. Returns how many messages were handled.
     """
     handled = 0
     try:
@@ -120,17 +120,15 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
             if not sql.execute("delete_message", [row.pk]):
                 return 0  # another worker took it
             with parts.queue.batch(row.key) as follow_ups:
-                first = message_from_dict(row.payload)
-                outside = _acts_outside(parts, first)
-                parts.dispatcher.handle(first)
+                parts.dispatcher.handle(message_from_dict(row.payload))
                 handled = 1
                 deadline = time.monotonic() + BATCH_MAX_SECONDS
                 while follow_ups and handled < BATCH_MAX_MESSAGES and time.monotonic() < deadline:
-                    if outside and _acts_outside(parts, follow_ups[0]):
-                        break  # leave it queued: it runs in a transaction of its own
-                    message = follow_ups.popleft()
-                    outside = outside or _acts_outside(parts, message)
-                    parts.dispatcher.handle(message)
+                    if _acts_outside(parts, follow_ups[0]):
+                        # It gets a transaction of its own, as its first message: what led to
+                        # it (e.g. the webhook's idempotency key) is committed before it acts.
+                        break
+                    parts.dispatcher.handle(follow_ups.popleft())
                     handled += 1
     except Exception:
         logger.exception("engine message %s (%s) failed", row.pk, row.payload.get("type"))
