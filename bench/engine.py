@@ -374,25 +374,29 @@ def bench_live_latency(mode: str, subscribers: int, runs: int = 40) -> dict[str,
     if watchers.stdout.readline().strip() != "READY":
         raise RuntimeError("the WebSocket watchers did not connect")
     receipts: list[tuple[str, float]] = []
-    reader = threading.Thread(
-        target=lambda: receipts.extend(
-            (item["execution_id"], item["at_ms"]) for item in map(json.loads, watchers.stdout)
-        ),
-        daemon=True,
-    )
+    counts: dict[str, int] = {}
+    arrived = threading.Condition()
+
+    def read() -> None:
+        for item in map(json.loads, watchers.stdout):
+            with arrived:
+                receipts.append((item["execution_id"], item["at_ms"]))
+                counts[item["execution_id"]] = counts.get(item["execution_id"], 0) + 1
+                arrived.notify_all()
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     config = {"id": "live-latency", "name": "live", "stages": chain(1)}
     ids = []
     with Workers(mode):
         for _ in range(runs):
-            row = execution_launch(application=application, config=config, user=user)
-            ids.append(row.pk)
-            deadline = time.monotonic() + 30
-            while (
-                sum(1 for rid, _ in list(receipts) if rid == row.pk) < subscribers
-                and time.monotonic() < deadline
-            ):
-                time.sleep(0.005)
+            execution_id = execution_launch(application=application, config=config, user=user).pk
+            ids.append(execution_id)
+            # Sleep until every watcher has it (no busy loop stealing the server's time).
+            with arrived:
+                arrived.wait_for(
+                    lambda run=execution_id: counts.get(run, 0) >= subscribers, timeout=30
+                )
     watchers.stdin.close()
     watchers.wait(30)
     reader.join(10)
