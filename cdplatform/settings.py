@@ -217,7 +217,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CDP_CHANNEL_PREFIX", "cdp")},
+            "CONFIG": {
+                # redis-py's default 5 s socket timeout equals channels-redis's 5 s blocking
+                # pop, so an idle watcher's read could time out and drop its WebSocket.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": os.environ.get("CDP_CHANNEL_PREFIX", "cdp"),
+            },
         }
     }
 else:
