@@ -36,6 +36,7 @@ def _sql(name: str, vendor: str) -> str:
             f"VALUES (%s, %s, {js}, 0, %s)"
         ),
         "execution_version": f"SELECT version FROM {execution} WHERE id = %s",
+        "lock_execution": f"SELECT version FROM {execution} WHERE id = %s FOR UPDATE",
         "bump_version": f"UPDATE {execution} SET version = version + 1 WHERE id = %s",
         "update_stage": (
             f"UPDATE {stage} SET status = %s, ref_id = %s, type = %s, data = {js} WHERE id = %s"
