@@ -216,10 +216,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: a group message is published once and each server process hands
+            # it to its own watchers (the list-based layer pushes and pops one copy per
+            # watcher, which made a 50-watcher update wait on 50 round trips). Live updates
+            # are at-most-once either way; a reconnecting page reloads the execution.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's default 5 s socket timeout equals channels-redis's 5 s blocking
-                # pop, so an idle watcher's read could time out and drop its WebSocket.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": os.environ.get("CDP_CHANNEL_PREFIX", "cdp"),
             },

@@ -59,10 +59,6 @@ class ThreadSafeInMemoryChannelLayer(InMemoryChannelLayer):
         owner.call_soon_threadsafe(lambda: owner.create_task(send_all()))
         return True
 
-    def has_no_listeners(self) -> bool:
-        """True until some consumer joined a group: publishers can skip sending."""
-        return not self.groups
-
     def _remember_loop(self) -> None:
         if self._owner_loop is None:
             self._owner_loop = asyncio.get_running_loop()

@@ -16,6 +16,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from apps.core.channel_layers import ThreadSafeInMemoryChannelLayer
 from apps.executions.adapters.repository import application_id_of
 from apps.executions.models import Execution as ExecutionRow
 from engine.events import EngineEvent, ExecutionEvent, MessageDropped
@@ -114,9 +115,10 @@ class ChannelsEventPublisher:
         application_id = self._application_id(event.execution_id)
         if application_id is not None:
             groups.append(application_group(application_id))
-        direct = getattr(layer, "group_send_threadsafe", None)
-        if direct is not None:
-            direct(groups, message)  # in-process layer: straight onto the server's loop
+        # Asked of the class: the Redis pub/sub layer proxies unknown attributes to a
+        # per-event-loop object and raises outside a running loop.
+        if isinstance(layer, ThreadSafeInMemoryChannelLayer):
+            layer.group_send_threadsafe(groups, message)  # straight onto the server's loop
             return
         _sender.send(layer, groups, message)
 
@@ -161,8 +163,6 @@ class _GroupSender:
                     logger.exception("live update to %s not delivered", group)
 
     def send(self, layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-        if getattr(layer, "has_no_listeners", lambda: False)():
-            return  # nobody subscribed in this process: skip the work entirely
         loop = self._ensure_loop()
         queue = self._queue
         assert queue is not None
