@@ -359,7 +359,7 @@ def bench_live_latency(mode: str, subscribers: int, runs: int = 40) -> dict[str,
         [
             sys.executable,
             "-m",
-            "bench.ws_subscribers",
+            "bench._ws_subscribers",
             f"{server.ws_url}/ws/applications/{application.pk}/",
             key,
             str(subscribers),

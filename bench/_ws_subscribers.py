@@ -1,6 +1,6 @@
 """Helper process of `bench engine`: N WebSocket watchers of one application, timing receipts.
 
-    python -m bench.ws_subscribers URL TOKEN N
+    python -m bench._ws_subscribers URL TOKEN N
 
 Prints READY once every watcher has its snapshot, then one JSON line per received
 ExecutionComplete event ({"execution_id", "at_ms"}) until stdin closes. One asyncio loop in
