@@ -12,6 +12,7 @@ from engine.catalog.common import (
     RESERVED_PARAMETER_NAMES,
 )
 from engine.catalog.cron import CronError, check_cron, parse_cron
+from engine.catalog.kubernetes import has_label_selectors, target_mode
 from engine.catalog.model import (
     MISSING,
     Condition,
@@ -55,7 +56,9 @@ __all__ = [
     "check_object",
     "check_value",
     "default_catalog",
+    "has_label_selectors",
     "is_expression",
     "parse_cron",
     "stage_providers",
+    "target_mode",
 ]

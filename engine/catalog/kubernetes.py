@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
+from engine.catalog.checking import is_blank
 from engine.catalog.model import (
     STRING_LIST_ITEM,
     ExpressionPolicy,
@@ -187,6 +189,37 @@ _TARGET_REQUIRED: Final = (
 )
 
 
+def has_label_selectors(raw: Any) -> bool:
+    """Whether `labelSelectors` (Deck's `{selectors: [...]}`, or a bare list) selects anything."""
+    selectors = raw.get("selectors") if isinstance(raw, Mapping) else raw
+    return isinstance(selectors, list) and any(isinstance(each, Mapping) for each in selectors)
+
+
+def target_mode(stage: Mapping[str, Any]) -> str:
+    """How a manifest stage picks its target: `static`, `dynamic` or `label`.
+
+    Pipelines saved before Deck wrote `mode` imply it, as Orca and Clouddriver read them: a
+    `manifestName` is static, label selectors (with `kinds`) select by label, a `cluster`
+    (with `criteria`) is dynamic. An empty `labelSelectors: {selectors: []}`, which Deck leaves
+    behind after a switch of selector, selects nothing.
+    """
+    mode = stage.get("mode")
+    if isinstance(mode, str) and mode.strip():
+        return mode.strip().lower()
+    if not is_blank(stage.get("manifestName")):
+        return "static"
+    if has_label_selectors(stage.get("labelSelectors")):
+        return "label"
+    if not is_blank(stage.get("cluster")):
+        return "dynamic"
+    return "static"
+
+
+def _implied_target_mode(stage: Mapping[str, Any]) -> dict[str, Any]:
+    mode = stage.get("mode")
+    return {} if isinstance(mode, str) and mode.strip() else {"mode": target_mode(stage)}
+
+
 def _target_stage(
     type_: str,
     label: tuple[str, str],
@@ -203,6 +236,7 @@ def _target_stage(
         requirements=_TARGET_REQUIRED,
         aliases=aliases,
         cloud_provider=PROVIDER,
+        implied=_implied_target_mode,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -173,6 +174,8 @@ class StageType:
     requirements: tuple[Requirement, ...] = ()
     aliases: tuple[str, ...] = ()
     cloud_provider: str | None = None
+    # Keys an older config implies without writing them (checked as if written, never stored).
+    implied: Callable[[Mapping[str, Any]], Mapping[str, JSON]] | None = None
 
     def field(self, name: str) -> Field | None:
         return next((each for each in self.fields if each.name == name), None)

@@ -89,8 +89,11 @@ class Catalog:
         name = stage.get("type")
         stage_type = self.stage_type(name) if isinstance(name, str) else None
         fields = self.stage_fields(stage_type.type if stage_type else None)
+        view = stage
+        if stage_type is not None and stage_type.implied is not None:
+            view = {**stage, **stage_type.implied(stage)}
         problems = check_object(
-            fields, stage, pointer, stage_type.requirements if stage_type else ()
+            fields, view, pointer, stage_type.requirements if stage_type else ()
         )
         if isinstance(name, str) and name and stage_type is None:
             problems.append(

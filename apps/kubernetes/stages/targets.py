@@ -17,6 +17,7 @@ from apps.kubernetes.stages.manifests import (
     replicas_of,
     sequence_of,
 )
+from engine.catalog import target_mode
 
 CRITERIA = ("newest", "second_newest", "oldest", "largest", "smallest")
 _SELECTOR_OPERATORS = {
@@ -99,12 +100,12 @@ def label_selector(context: Mapping[str, Any]) -> str:
 def resolve(cluster: Cluster, context: Mapping[str, Any], *, app: str | None) -> list[Coordinates]:
     """The target objects of a stage (empty when a dynamic target finds nothing)."""
     namespace = location(context, cluster)
-    mode = str(context.get("mode") or "").lower()
+    mode = target_mode(context)
     name = context.get("manifestName")
     if name and mode != "label":
         kind, plain = parse_full_name(str(name))
         return [Coordinates(kind, namespace, plain)]
-    if mode == "label" or context.get("labelSelectors"):
+    if mode == "label":
         selector = label_selector(context)
         if not selector:
             raise StageConfigError("label mode needs at least one label selector")

@@ -106,6 +106,54 @@ def test_delete_by_label_selector_without_cascading_orphans_the_pods(harness: Ha
     assert harness.core.list_namespaced_pod("default", label_selector="app=web").items
 
 
+def test_delete_by_label_selector_in_a_pipeline_saved_before_deck_wrote_the_mode(
+    harness: Harness,
+) -> None:
+    three_versions(harness)
+    selector = {
+        "selectors": [{"kind": "EQUALS", "key": "app.kubernetes.io/name", "values": ["shop"]}]
+    }
+
+    execution = harness.run_pipeline(
+        [
+            op(
+                "deleteManifest",
+                kinds=["replicaSet"],
+                labelSelectors=selector,
+                location="default",
+                options={"cascading": True},
+            )
+        ]
+    )
+
+    assert execution.status == Status.SUCCEEDED, describe(execution)
+    assert names(harness) == []
+
+
+def test_a_dynamic_target_ignores_the_empty_label_selectors_deck_leaves_behind(
+    harness: Harness,
+) -> None:
+    three_versions(harness)
+
+    execution = harness.run_pipeline(
+        [
+            op(
+                "scaleManifest",
+                mode="dynamic",
+                cluster="replicaSet web",
+                criteria="second_newest",
+                kinds=[],
+                labelSelectors={"selectors": []},
+                location="default",
+                replicas="0",
+            )
+        ]
+    )
+
+    assert execution.status == Status.SUCCEEDED, describe(execution)
+    assert harness.apps.read_namespaced_replica_set("web-v001", "default").spec.replicas == 0
+
+
 def test_scale_the_second_newest_version_to_zero(harness: Harness) -> None:
     three_versions(harness)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from engine.catalog import CATALOG, FieldType, StageGroup
+import pytest
+
+from engine.catalog import CATALOG, FieldType, StageGroup, target_mode
 
 
 def test_aliases_resolve_to_the_canonical_stage_type():
@@ -71,3 +73,32 @@ def test_the_catalogue_serialises_to_plain_json():
     deploy = next(stage for stage in data["stageTypes"] if stage["type"] == "deployManifest")
     assert deploy["label"] == {"en": "Deploy (Manifest)", "zh-Hans": "部署 (Manifest)"}
     assert any(req["anyOf"] == ["manifests", "manifest"] for req in deploy["requirements"])
+
+
+@pytest.mark.parametrize(
+    ("stage", "mode"),
+    [
+        ({"mode": "Label", "manifestName": "deployment web"}, "label"),
+        ({"manifestName": "deployment web", "labelSelectors": {"selectors": [{}]}}, "static"),
+        ({"kinds": ["deployment"], "labelSelectors": {"selectors": [{"key": "a"}]}}, "label"),
+        ({"cluster": "replicaSet web", "criteria": "newest"}, "dynamic"),
+        ({"cluster": "replicaSet web", "labelSelectors": {"selectors": []}}, "dynamic"),
+        ({"labelSelectors": {"selectors": []}}, "static"),
+    ],
+)
+def test_a_target_stage_without_a_mode_selects_the_way_its_keys_imply(stage, mode):
+    assert target_mode(stage) == mode
+
+
+def test_a_label_delete_without_a_mode_needs_no_manifest_name():
+    stage = {
+        "refId": "1",
+        "type": "deleteManifest",
+        "account": "k8s",
+        "kinds": ["deployment"],
+        "labelSelectors": {"selectors": [{"key": "app", "kind": "EQUALS", "values": ["web"]}]},
+    }
+
+    assert CATALOG.check_stage(stage, "/stages/0") == []
+    static = CATALOG.check_stage({**stage, "mode": "static"}, "/stages/0")
+    assert [problem.pointer for problem in static] == ["/stages/0/manifestName"]
