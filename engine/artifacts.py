@@ -154,3 +154,40 @@ def expected_artifacts(context: Mapping[str, Any]) -> list[Artifact]:
     if isinstance(single, Mapping):
         found.append(dict(single))
     return found
+
+
+def bind_start_artifacts(
+    *,
+    config: Mapping[str, Any],
+    trigger: Mapping[str, Any],
+    received: Sequence[Artifact],
+    prior: Callable[[], list[Artifact]],
+) -> tuple[list[Artifact], list[Artifact]]:
+    """(resolvedExpectedArtifacts, the run's artifacts: received plus bound) at a run's start.
+
+    Orca's `ArtifactUtils.resolveArtifacts`: the pipeline's expected artifacts that the trigger
+    names (`expectedArtifactIds`) or that can fall back (`useDefaultArtifact`,
+    `usePriorArtifact`) are resolved, whatever started the run (a manual start binds the
+    defaults too). Raises ArtifactResolutionError naming the first one left unbound, or the
+    ids the trigger names but the pipeline does not declare; `prior` (the last run's
+    artifacts) is only called when an expected artifact may fall back to it.
+    """
+    wanted = {str(each) for each in trigger.get("expectedArtifactIds") or []}
+    declared = _artifact_list(config.get("expectedArtifacts"))
+    missing = wanted - {str(each.get("id")) for each in declared}
+    if missing:
+        raise ArtifactResolutionError(
+            f"The trigger expects artifact(s) {sorted(missing)} the pipeline does not declare."
+        )
+    expected = [
+        each
+        for each in declared
+        if str(each.get("id")) in wanted
+        or each.get("useDefaultArtifact") is True
+        or each.get("usePriorArtifact") is True
+    ]
+    if not expected:
+        return [], _unique(received)
+    previous = prior() if any(each.get("usePriorArtifact") is True for each in expected) else []
+    resolved, bound = resolve_expected_artifacts(expected, list(received), prior=previous)
+    return resolved, _unique([*received, *bound])

@@ -11,6 +11,7 @@ from apps.executions.adapters.repository import DjangoExecutionRepository
 from apps.executions.models import Execution, ExecutionAudit, ReleaseOrder
 from apps.executions.registry import pipeline_expressions
 from apps.teams.models import Project
+from engine.artifacts import execution_artifacts
 from engine.expressions import is_expression
 from engine.model import Execution as EngineExecution
 from engine.model import Stage
@@ -101,3 +102,20 @@ def release_order_list(*, project: Project) -> QuerySet[ReleaseOrder]:
         "execution__application",
         "execution__started_by",
     )
+
+
+def execution_prior_artifacts(pipeline_id: str) -> list[dict[str, Any]]:
+    """Artifacts of the pipeline's last run: what it bound at start, then all it emitted."""
+    execution = DjangoExecutionRepository().retrieve_latest_for_pipeline(pipeline_id)
+    if execution is None:
+        return []
+    found: list[dict[str, Any]] = []
+    bound = [
+        dict(each["boundArtifact"])
+        for each in execution.trigger.get("resolvedExpectedArtifacts") or []
+        if isinstance(each, dict) and isinstance(each.get("boundArtifact"), dict)
+    ]
+    for artifact in [*bound, *execution_artifacts(execution)]:
+        if artifact not in found:
+            found.append(artifact)
+    return found

@@ -7,6 +7,7 @@ import pytest
 from engine.artifacts import (
     ArtifactResolutionError,
     artifact_matches,
+    bind_start_artifacts,
     execution_artifacts,
     expected_artifacts,
     resolve_expected_artifacts,
@@ -100,3 +101,57 @@ def test_a_stage_sees_its_own_upstream_and_trigger_artifacts(engine: InMemoryEng
         trigger={"type": "manual", "artifacts": [given]},
     )
     assert visible_artifacts(by_ref(done, "3")) == [upstream, given]
+
+
+def _expected(artifact_id: str, **flags: object) -> dict[str, object]:
+    return {
+        "id": artifact_id,
+        "matchArtifact": {"type": "docker/image", "name": "registry/app"},
+        "defaultArtifact": IMAGE,
+        **flags,
+    }
+
+
+def test_a_manual_start_binds_the_defaults_but_not_artifacts_without_a_fallback() -> None:
+    config = {
+        "expectedArtifacts": [
+            _expected("image", useDefaultArtifact=True),
+            _expected("chart-only-from-a-trigger", useDefaultArtifact=False),
+        ]
+    }
+
+    resolved, artifacts = bind_start_artifacts(
+        config=config, trigger={"type": "manual"}, received=[], prior=list
+    )
+
+    assert [each["id"] for each in resolved] == ["image"]
+    assert resolved[0]["boundArtifact"] == IMAGE
+    assert artifacts == [IMAGE]
+
+
+def test_a_trigger_binds_what_it_names_and_asks_for_a_prior_run_only_when_needed() -> None:
+    asked: list[bool] = []
+    received = {**IMAGE, "reference": "registry/app:2.0"}
+    config = {
+        "expectedArtifacts": [_expected("named"), _expected("fallback", usePriorArtifact=True)]
+    }
+
+    resolved, _ = bind_start_artifacts(
+        config=config,
+        trigger={"type": "docker", "expectedArtifactIds": ["named"]},
+        received=[received],
+        prior=lambda: asked.append(True) or [],
+    )
+
+    assert [each["boundArtifact"] for each in resolved] == [received, received]
+    assert asked == [True]
+
+
+def test_a_trigger_naming_an_undeclared_artifact_is_refused() -> None:
+    with pytest.raises(ArtifactResolutionError, match="does not declare"):
+        bind_start_artifacts(
+            config={"expectedArtifacts": []},
+            trigger={"expectedArtifactIds": ["ghost"]},
+            received=[],
+            prior=list,
+        )

@@ -10,8 +10,10 @@ from apps.core.errors import PlatformError
 from apps.executions.adapters.queue import DatabaseMessageQueue
 from apps.executions.adapters.repository import DjangoExecutionRepository
 from apps.executions.parameters import resolve_parameters
+from apps.executions.selectors import execution_prior_artifacts
 from apps.pipelines.documents import render
 from apps.pipelines.selectors import pipeline_get_for_start
+from engine.artifacts import ArtifactResolutionError, bind_start_artifacts
 from engine.errors import ChildPipelineError
 from engine.launcher import build_execution, child_trigger
 from engine.messages import StartExecution
@@ -51,6 +53,15 @@ class DjangoPipelineLauncher:
             artifacts=artifacts,
             user=user,
         )
+        try:
+            trigger["resolvedExpectedArtifacts"], trigger["artifacts"] = bind_start_artifacts(
+                config=config,
+                trigger=trigger,
+                received=trigger["artifacts"],
+                prior=lambda: execution_prior_artifacts(pipeline_id),
+            )
+        except ArtifactResolutionError as error:
+            raise ChildPipelineError(str(error)) from error
         child = build_execution(
             config,
             trigger=trigger,

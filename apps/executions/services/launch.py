@@ -7,13 +7,16 @@ from typing import Any
 from django.db import transaction
 
 from apps.applications.models import Application
+from apps.core.errors import ValidationFailed
 from apps.executions import runtime
 from apps.executions.models import Execution as ExecutionRow
 from apps.executions.parameters import resolve_parameters
+from apps.executions.selectors import execution_prior_artifacts
 from apps.pipelines.documents import render
 from apps.pipelines.selectors import pipeline_get_for_start
 from apps.teams.models import Project
 from apps.users.models import User
+from engine.artifacts import ArtifactResolutionError, bind_start_artifacts
 from engine.launcher import build_execution
 
 
@@ -33,6 +36,10 @@ def execution_launch(
     trigger["parameters"] = resolve_parameters(config, parameters)
     if artifacts is not None:
         trigger["artifacts"] = artifacts
+    if "resolvedExpectedArtifacts" not in trigger:  # a trigger's start has bound them already
+        trigger["resolvedExpectedArtifacts"], trigger["artifacts"] = _bind_artifacts(
+            config, trigger
+        )
     username = user.username if user is not None else str(trigger.get("user") or "anonymous")
     execution = build_execution(
         config,
@@ -47,6 +54,22 @@ def execution_launch(
     if user is not None:
         ExecutionRow.objects.filter(pk=execution.id).update(started_by=user)
     return ExecutionRow.objects.get(pk=execution.id)
+
+
+def _bind_artifacts(
+    config: dict[str, Any], trigger: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    pipeline_id = str(config.get("id") or "")
+    try:
+        return bind_start_artifacts(
+            config=config,
+            trigger=trigger,
+            received=list(trigger.get("artifacts") or []),
+            prior=lambda: execution_prior_artifacts(pipeline_id) if pipeline_id else [],
+        )
+    except ArtifactResolutionError as error:
+        problem = {"pointer": "/expectedArtifacts", "message": str(error)}
+        raise ValidationFailed([problem]) from error
 
 
 def pipeline_start(

@@ -9,16 +9,13 @@ from typing import Any
 from django.db import transaction
 
 from apps.core.errors import PlatformError
+from apps.executions.selectors import execution_prior_artifacts
 from apps.executions.services.launch import pipeline_start
 from apps.pipelines.documents import render
 from apps.pipelines.selectors import pipeline_disabled_scope
 from apps.teams import access as team_access
 from apps.teams.selectors import team_role_of
-from apps.triggers.artifacts import (
-    ArtifactResolutionError,
-    bind_expected_artifacts,
-    prior_artifacts,
-)
+from apps.triggers.artifacts import ArtifactResolutionError, bind_expected_artifacts
 from apps.triggers.matching import trigger_for_run
 from apps.triggers.models import DeliveryOutcome, OutcomeResult, TriggerDelivery, TriggerIndex
 from apps.users.models import User
@@ -81,7 +78,7 @@ def start_for_trigger(
             config=config,
             trigger=row.config,
             received=list(artifacts),
-            prior=lambda: prior_artifacts(str(pipeline.pk)),
+            prior=lambda: execution_prior_artifacts(str(pipeline.pk)),
         )
     except ArtifactResolutionError as error:
         return outcome_for(delivery, row, OutcomeResult.ARTIFACTS, str(error))
