@@ -63,6 +63,9 @@ class Runtime:
     gate: ConcurrencyGate
     settings: EngineSettings = field(default_factory=EngineSettings)
     outbox: Outbox = field(default_factory=Outbox)
+    # Task outcomes a transport obtained before its unit of work (see `Dispatcher.run_ahead`),
+    # by (execution id, stage id, task id, run generation); RunTask takes its own out.
+    ahead: dict[tuple[str, str, str, int], object] = field(default_factory=dict)
 
     def now(self) -> int:
         return self.clock.now_ms()

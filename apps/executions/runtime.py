@@ -103,6 +103,10 @@ def operations() -> Operations:
 # this many and for at most this long, so the write lock is never held for long.
 BATCH_MAX_MESSAGES = 1_000
 BATCH_MAX_SECONDS = 0.05
+# How long a worker holds a message whose task calls out: longer than a webhook's whole
+# call (connect 5 s + read 20 s); a worker that dies mid-call leaves the row to be retried
+# when it expires. A call that outlives it may be made twice; the first commit wins.
+LEASE_MS = 30_000
 
 
 def process_message(parts: EngineParts, row: EngineMessage) -> int:
@@ -110,17 +114,24 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
 
     The delete of the row and every handler's writes commit together: a crash or an error
     rolls all of it back and the row is delivered again. A task with outside effects (HTTP
-    calls, cloud APIs) only ever runs as the first message of its transaction, so a crash
-    repeats at most that one effect, with the state that led to it (the webhook stage's
-    idempotency key) already committed. Returns how many messages were handled.
+    calls, cloud APIs) is only ever the first message of a delivery and makes its call before
+    the transaction opens, under a lease on the row (`_run_ahead`); a crash repeats at most
+    that one call, with the state that led to it (the webhook stage's idempotency key)
+    already committed. Returns how many messages were handled.
     """
     handled = 0
     try:
+        message = message_from_dict(row.payload)
+        ahead = None
+        if isinstance(message, RunTask) and not transaction.get_connection().in_atomic_block:
+            leased, ahead = _run_ahead(parts, row, message)
+            if not leased:
+                return 0  # another worker has it
         with transaction.atomic(), parts.repository.batch():
             if not sql.execute("delete_message", [row.pk]):
                 return 0  # another worker took it
             with parts.queue.batch(row.key) as follow_ups:
-                parts.dispatcher.handle(message_from_dict(row.payload))
+                parts.dispatcher.handle(message, ahead=ahead)
                 handled = 1
                 deadline = time.monotonic() + BATCH_MAX_SECONDS
                 while follow_ups and handled < BATCH_MAX_MESSAGES and time.monotonic() < deadline:
@@ -137,6 +148,33 @@ def process_message(parts: EngineParts, row: EngineMessage) -> int:
     return handled
 
 
+def _run_ahead(parts: EngineParts, row: EngineMessage, message: RunTask) -> tuple[bool, object]:
+    """A task with outside effects runs before the transaction that records its outcome, so a
+    slow webhook or cloud API holds neither SQLite's write lock nor the execution's row lock
+    (other runs, API writes and a cancel of this run go on meanwhile). The row is leased for
+    the call. Returns (whether this worker holds the row, the outcome for the handler)."""
+    try:
+        execution = parts.repository.load_detached(message.execution_id)
+        stage = execution.stage(message.stage_id)
+        record = stage.task(message.task_id) if stage is not None else None
+        if record is None or not _external(parts, record.implementing_class):
+            return True, None
+    except Exception:  # the handler, in its transaction, reports whatever is wrong
+        return True, None
+    now = CLOCK.now_ms()
+    if not sql.execute("lease_message", [now + LEASE_MS, row.pk, now]):
+        return False, None
+    return True, parts.dispatcher.run_ahead(message, execution)
+
+
+def _external(parts: EngineParts, implementing_class: str) -> bool:
+    try:
+        task = parts.dispatcher.registry.task(implementing_class)
+    except Exception:
+        return False
+    return bool(getattr(task, "external_effects", True))
+
+
 def _acts_outside(parts: EngineParts, message: Message) -> bool:
     """Whether handling `message` may run a task with outside effects (conservative)."""
     if not isinstance(message, RunTask):
@@ -144,12 +182,15 @@ def _acts_outside(parts: EngineParts, message: Message) -> bool:
     try:
         stage = parts.repository.retrieve(message.execution_id).stage(message.stage_id)
         record = stage.task(message.task_id) if stage is not None else None
-        if record is None:
-            return False  # the handler will drop it
-        task = parts.dispatcher.registry.task(record.implementing_class)
     except Exception:  # unknown: assume the worst
         return True
-    return bool(getattr(task, "external_effects", True))
+    if record is None:
+        return False  # the handler will drop it
+    try:
+        parts.dispatcher.registry.task(record.implementing_class)
+    except Exception:
+        return True
+    return _external(parts, record.implementing_class)
 
 
 def _retry_later(row: EngineMessage) -> None:

@@ -6,14 +6,61 @@ from engine.errors import UnknownTaskTypeError
 from engine.failure import exception_details, failure_status, is_manually_skipped
 from engine.handlers.lookup import find_task
 from engine.messages import CompleteTask, PauseTask, RunTask
-from engine.model import Stage
+from engine.model import Execution, Stage
 from engine.model import Task as TaskRecord
 from engine.rescheduling import next_run
 from engine.runtime import Runtime
 from engine.status import Status
 from engine.task_outcomes import apply_result, backoff_ms, completion_status
-from engine.tasks import Task, TaskRetryableError
+from engine.tasks import Task, TaskResult, TaskRetryableError
 from engine.timeouts import ms_until_stage_timeout, stage_timeout_message, task_timeout_message
+
+RunKey = tuple[str, str, str, int]
+
+
+def run_key(message: RunTask) -> RunKey:
+    return (message.execution_id, message.stage_id, message.task_id, message.generation)
+
+
+def execute_ahead(message: RunTask, execution: Execution, runtime: Runtime) -> object | None:
+    """Runs now the task `handle` would run for `message`, on `execution` as read outside any
+    unit of work; returns what it returned or raised, or None when `handle` would not run it.
+
+    For transports that keep calls to the outside world (HTTP, cloud APIs) out of their
+    transaction, so such a call never holds the database's write lock or the execution's row
+    lock. `handle` then uses the outcome instead of running the task again, provided the task
+    is still that invocation (same run generation, still RUNNING, the execution neither
+    canceled, paused nor timed out meanwhile); otherwise it acts as if the call had not been
+    made. Like a crash between a call and its commit, that repeats at most one outside call.
+    """
+    stage = execution.stage(message.stage_id)
+    record = stage.task(message.task_id) if stage is not None else None
+    if stage is None or record is None or not _runnable(stage, record, message):
+        return None
+    try:
+        task = runtime.registry.task(record.implementing_class)
+    except UnknownTaskTypeError:
+        return None
+    now = runtime.now()
+    if stage_timeout_message(stage, now) or task_timeout_message(task, record, stage, now):
+        return None
+    try:
+        return task.execute(stage)
+    except Exception as error:
+        return error
+
+
+def _runnable(stage: Stage, record: TaskRecord, message: RunTask) -> bool:
+    execution = stage.execution
+    return (
+        record.status == Status.RUNNING
+        and message.generation == record.run_generation
+        and not execution.canceled
+        and not execution.status.is_complete
+        and not stage.status.is_complete
+        and execution.status != Status.PAUSED
+        and not is_manually_skipped(stage)
+    )
 
 
 def handle(message: RunTask, runtime: Runtime) -> None:
@@ -49,7 +96,7 @@ def _run(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None
             _fail(stage, record, runtime, timeout, "TimeoutException")
         return
     try:
-        result = task.execute(stage)
+        result = _execute(stage, record, task, runtime)
     except TaskRetryableError:
         _poll_again(stage, record, task, runtime)
         return
@@ -65,6 +112,17 @@ def _run(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None
     if changed:
         runtime.repository.store_stage(stage)
     _complete(stage, record, runtime, completion_status(stage, result.status), result.status)
+
+
+def _execute(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> TaskResult:
+    key = (stage.execution.id, stage.id, record.id, record.run_generation)
+    ahead = runtime.ahead.pop(key, None)
+    if ahead is None:
+        return task.execute(stage)
+    if isinstance(ahead, Exception):
+        raise ahead
+    assert isinstance(ahead, TaskResult)
+    return ahead
 
 
 def _poll_again(stage: Stage, record: TaskRecord, task: Task, runtime: Runtime) -> None:

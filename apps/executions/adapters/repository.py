@@ -147,6 +147,13 @@ class DjangoExecutionRepository:
         self._active[execution_id] = (version, execution)
         return execution
 
+    def load_detached(self, execution_id: str) -> Execution:
+        """A fresh read for work outside a unit of work (never cached or handed out again)."""
+        try:
+            return self._load(execution_id)
+        except models.Execution.DoesNotExist:
+            raise ExecutionNotFoundError(execution_id) from None
+
     def _load(self, execution_id: str) -> Execution:
         row = models.Execution.objects.get(pk=execution_id)
         remember_application(execution_id, row.application_id)

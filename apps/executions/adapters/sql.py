@@ -31,6 +31,9 @@ def _sql(name: str, vendor: str) -> str:
             "WHERE key = %s AND due_at <= %s ORDER BY due_at, id LIMIT 1"
         ),
         "delete_message": f"DELETE FROM {message} WHERE id = %s",
+        # Held while a task talks to the outside world, before its transaction: no other
+        # worker takes the row, and if this one dies the row is due again when it expires.
+        "lease_message": f"UPDATE {message} SET due_at = %s WHERE id = %s AND due_at <= %s",
         "insert_message": (
             f"INSERT INTO {message} (key, due_at, payload, attempts, created_at) "
             f"VALUES (%s, %s, {js}, 0, %s)"

@@ -147,3 +147,56 @@ def test_a_task_of_an_aborted_stage_stops(engine: InMemoryEngine) -> None:
     assert handle(engine, run) == [
         (CompleteTask(execution.id, run.stage_id, "1", Status.CANCELED), 0)
     ]
+
+
+def test_an_outcome_run_ahead_is_used_once_instead_of_running_again(
+    engine: InMemoryEngine,
+) -> None:
+    execution, run = _running(engine, outputs={"version": 3})
+    stage_now = by_ref(engine.execution(execution.id), "1")
+    ahead = engine.dispatcher.run_ahead(run, stage_now.execution)
+    assert ahead is not None
+    # The stage changes before the transaction: the handler must not run the task again.
+    stage_now.context["raise"] = "a second call was made"
+    save(engine, stage_now.execution)
+    engine.queue.take_pushed()
+    engine.dispatcher.handle(run, ahead=ahead)
+    assert engine.queue.take_pushed() == [
+        (CompleteTask(execution.id, run.stage_id, "1", Status.SUCCEEDED, Status.SUCCEEDED), 0)
+    ]
+    assert by_ref(engine.execution(execution.id), "1").outputs == {"version": 3}
+
+
+def test_an_exception_run_ahead_is_raised_in_the_handler(engine: InMemoryEngine) -> None:
+    execution, run = _running(engine)
+    stage_now = by_ref(execution, "1")
+    stage_now.context["raise"] = "cluster unreachable"
+    save(engine, execution)
+    ahead = engine.dispatcher.run_ahead(run, engine.execution(execution.id))
+    assert isinstance(ahead, RuntimeError)
+    assert handle_ahead(engine, run, ahead) == [
+        (CompleteTask(execution.id, run.stage_id, "1", Status.TERMINAL, Status.TERMINAL), 0)
+    ]
+
+
+def test_nothing_runs_ahead_for_a_stale_canceled_or_paused_run(engine: InMemoryEngine) -> None:
+    execution, run = _running(engine, polls=3)
+    stale = RunTask(run.execution_id, run.stage_id, run.task_id, run.generation + 5)
+    assert engine.dispatcher.run_ahead(stale, engine.execution(execution.id)) is None
+    current = engine.execution(execution.id)
+    current.mark_canceled(user="u", reason=None, now=engine.clock.now_ms())
+    assert engine.dispatcher.run_ahead(run, current) is None
+
+
+def test_an_outcome_for_a_superseded_run_is_dropped(engine: InMemoryEngine) -> None:
+    execution, run = _running(engine, polls=3)
+    ahead = engine.dispatcher.run_ahead(run, engine.execution(execution.id))
+    assert ahead is not None
+    handle(engine, run)  # a newer poll was handled meanwhile: `run` is now stale
+    assert handle_ahead(engine, run, ahead) == []
+
+
+def handle_ahead(engine: InMemoryEngine, run: RunTask, ahead: object) -> list[tuple[object, int]]:
+    engine.queue.take_pushed()
+    engine.dispatcher.handle(run, ahead=ahead)
+    return engine.queue.take_pushed()
