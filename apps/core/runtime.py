@@ -46,7 +46,9 @@ def _start_sandbox_kubernetes(services: EmbeddedServices) -> None:
     from sandbox.kubernetes import SandboxCluster
 
     token = secrets.token_urlsafe(24)
-    cluster = SandboxCluster(token=token, pod_ready_seconds=2.0).start()
+    # Namespaces are created on first use: pipelines exported from another Spinnaker deploy
+    # into their own namespaces and should run here unchanged.
+    cluster = SandboxCluster(token=token, pod_ready_seconds=2.0, create_namespaces=True).start()
     services.stoppers.append(cluster.stop)
     platform_settings.set_runtime(
         SANDBOX_KUBERNETES_URL=cluster.url, SANDBOX_KUBERNETES_TOKEN=token

@@ -17,9 +17,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=1)
     parser.add_argument("--token", default=None, help="require this bearer token")
     parser.add_argument("--kubeconfig", default=None, help="also write the kubeconfig here")
+    parser.add_argument(
+        "--create-namespaces",
+        action="store_true",
+        help="create a missing namespace on first use instead of answering 404",
+    )
     args = parser.parse_args(argv)
     cluster = SandboxCluster(
-        pod_ready_seconds=args.pod_ready_seconds, nodes=args.nodes, token=args.token
+        pod_ready_seconds=args.pod_ready_seconds,
+        nodes=args.nodes,
+        token=args.token,
+        create_namespaces=args.create_namespaces,
     )
     cluster.start(host=args.host, port=args.port)
     config = cluster.kubeconfig()

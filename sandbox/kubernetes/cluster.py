@@ -59,7 +59,11 @@ class SandboxCluster:
         forbidden_tokens: tuple[str, ...] = (),
         tick_interval: float = 0.02,
         auto_tick: bool = True,
+        create_namespaces: bool = False,
     ) -> None:
+        """`create_namespaces`: creating an object in a namespace that does not exist creates
+        the namespace first (a convenience of the demo cluster, so pipelines exported from
+        elsewhere run unchanged); off, such a create is 404 as on a real cluster."""
         self.clock: Clock = clock or SystemClock()
         self.config = SimulationConfig(
             pod_ready_seconds=pod_ready_seconds,
@@ -72,7 +76,7 @@ class SandboxCluster:
         self.auth = AuthConfig(token=token, forbidden=set(forbidden_tokens))
         self.faults = FaultInjector()
         self.store = Store()
-        self.registry = Registry(self.store, self.clock)
+        self.registry = Registry(self.store, self.clock, create_namespaces=create_namespaces)
         self.kubelet = Kubelet()
         self.controllers: list[Controller] = [
             NamespaceController(),

@@ -77,9 +77,10 @@ def random_suffix(length: int = 5) -> str:
 class Registry:
     """Kubernetes object semantics on top of the raw store."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, *, create_namespaces: bool = False) -> None:
         self.store = store
         self.clock = clock
+        self.create_namespaces = create_namespaces
         self._next_cluster_ip = 10
         self._next_node_port = 30000
         self._event_keys: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -145,10 +146,16 @@ class Registry:
 
     # create ------------------------------------------------------------------------------
 
-    def _check_namespace(self, rtype: ResourceType, namespace: str, name: str) -> None:
+    def _check_namespace(
+        self, rtype: ResourceType, namespace: str, name: str, *, dry_run: bool = False
+    ) -> None:
         if not rtype.namespaced:
             return
         ns = self.store.get(kinds.NAMESPACES.key, "", namespace)
+        if ns is None and self.create_namespaces:
+            if dry_run:
+                return  # it would be created
+            ns = self.create(kinds.NAMESPACES, "", {"metadata": {"name": namespace}})
         if ns is None:
             raise not_found("namespaces", "", namespace)
         if ns["metadata"].get("deletionTimestamp"):
@@ -227,7 +234,7 @@ class Registry:
                         meta["name"] = candidate
                         break
             name = meta.get("name") or ""
-            self._check_namespace(rtype, namespace, name)
+            self._check_namespace(rtype, namespace, name, dry_run=opts.dry_run)
             submitted = clone(obj)
             self._init_metadata(rtype, obj)
             self._reset_status_on_create(rtype, obj)

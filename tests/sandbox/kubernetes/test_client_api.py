@@ -187,6 +187,19 @@ def test_objects_need_an_existing_namespace(api: client.ApiClient) -> None:
     assert status_of(missing)["message"] == 'namespaces "nowhere" not found'
 
 
+def test_the_demo_cluster_creates_a_missing_namespace_on_first_use(tmp_path: Path) -> None:
+    with SandboxCluster(create_namespaces=True) as demo, api_client_for(demo, tmp_path) as api:
+        core = client.CoreV1Api(api)
+        core.create_namespaced_config_map("preview", {"metadata": {"name": "c"}}, dry_run="All")
+        assert "preview" not in [n.metadata.name for n in core.list_namespace().items]
+        core.create_namespaced_config_map("staging", {"metadata": {"name": "c"}})
+        assert core.read_namespace("staging").status.phase == "Active"
+        assert core.read_namespaced_config_map("c", "staging").metadata.namespace == "staging"
+        with pytest.raises(ApiException) as invalid:
+            core.create_namespaced_config_map("Not_A_Name", {"metadata": {"name": "c"}})
+        assert invalid.value.status == 422  # the name a namespace would need is checked
+
+
 def test_label_and_field_selectors(api: client.ApiClient) -> None:
     core = client.CoreV1Api(api)
     for name, labels in [

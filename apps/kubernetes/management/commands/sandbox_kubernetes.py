@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--nodes", type=int, default=1)
         parser.add_argument("--token", default=None)
         parser.add_argument("--kubeconfig", default=None)
+        parser.add_argument("--create-namespaces", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         argv = ["--host", options["host"], "--port", str(options["port"])]
@@ -28,4 +29,6 @@ class Command(BaseCommand):
             argv += ["--token", options["token"]]
         if options["kubeconfig"]:
             argv += ["--kubeconfig", options["kubeconfig"]]
+        if options["create_namespaces"]:
+            argv.append("--create-namespaces")
         main(argv)
