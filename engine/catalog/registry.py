@@ -31,6 +31,19 @@ from engine.catalog.notifications import ALL_NOTIFICATIONS
 from engine.catalog.tencentcloud import TENCENTCLOUD_STAGES
 from engine.catalog.triggers import ALL_TRIGGERS
 
+# A trigger missing what it needs is kept (Front50 stores it; the pipeline still runs by hand)
+# but never fires until it is completed.
+INCOMPLETE_TRIGGER = "incomplete_trigger"
+
+
+def _incomplete(problem: Problem) -> Problem:
+    return Problem(
+        problem.pointer,
+        f"{problem.message} The trigger is kept but never fires until it is set.",
+        Severity.WARNING,
+        INCOMPLETE_TRIGGER,
+    )
+
 
 class Catalog:
     """Every stage, trigger and notification type the platform knows (runnable or not)."""
@@ -135,10 +148,15 @@ class Catalog:
                 )
             )
         else:
-            problems.extend(
-                check_object(trigger_type.fields, trigger, pointer, trigger_type.requirements)
-            )
+            for problem in check_object(
+                trigger_type.fields, trigger, pointer, trigger_type.requirements
+            ):
+                problems.append(_incomplete(problem) if problem.code == "required" else problem)
         return problems
+
+    def trigger_is_complete(self, trigger: Mapping[str, Any]) -> bool:
+        """Whether a trigger of a type we fire has everything it needs to fire."""
+        return not any(p.code == INCOMPLETE_TRIGGER for p in self.check_trigger(trigger, ""))
 
     def check_notification(self, notification: Mapping[str, Any], pointer: str) -> list[Problem]:
         problems = check_object(NOTIFICATION_FIELDS, notification, pointer)

@@ -13,6 +13,7 @@ from apps.pipelines.models import Pipeline
 from apps.triggers.matching import is_enabled
 from apps.triggers.models import TriggerIndex
 from apps.triggers.services.scheduling import next_tick, schedule_key
+from engine.catalog import CATALOG
 
 
 def _source(trigger: dict[str, Any]) -> str:
@@ -26,7 +27,8 @@ def _fill(row: TriggerIndex, pipeline: Pipeline, trigger: dict[str, Any], positi
     row.application_id = pipeline.application_id
     row.position = position
     row.type = str(trigger["type"])
-    row.enabled = is_enabled(trigger)
+    # An incomplete trigger (saved with a warning) is indexed but never fires.
+    row.enabled = is_enabled(trigger) and CATALOG.trigger_is_complete(trigger)
     row.pipeline_disabled = bool(pipeline.disabled)
     row.live = pipeline.deleted_at is None
     row.source = _source(trigger)[:200]
@@ -42,7 +44,7 @@ def _schedule_state(row: TriggerIndex) -> tuple[Any, ...]:
 
 
 def _reschedule(row: TriggerIndex, before: tuple[Any, ...] | None, now: datetime) -> None:
-    if row.type != "cron":
+    if row.type != "cron" or not row.enabled:
         row.cron_next_at = None
         return
     if before == _schedule_state(row) and row.cron_next_at is not None:

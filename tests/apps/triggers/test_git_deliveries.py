@@ -21,6 +21,7 @@ from tests.apps.triggers.conftest import (
     hub_signature,
     set_secret,
     trigger_of,
+    trigger_row,
 )
 from tests.conftest import World
 
@@ -379,3 +380,18 @@ def test_form_encoded_github_payloads_are_read(
     )
 
     assert response.json()["status"] == "started"
+
+
+def test_an_incomplete_trigger_is_saved_with_a_warning_and_never_fires(world: World) -> None:
+    # Deck saves a half-filled trigger and Front50 stores it; the pipeline still runs by hand.
+    pipeline = create_pipeline(world, "half set up", [github_trigger(slug="")])
+    warnings = {(w["pointer"], w["code"]) for w in pipeline["cdplatform"]["warnings"]}
+    assert ("/triggers/0/slug", "incomplete_trigger") in warnings
+    assert pipeline["cdplatform"]["runnable"] is True
+    assert trigger_row(pipeline).enabled is False
+    body = fixture_bytes("github_push.json")
+
+    response = deliver(GITHUB, body, github_headers(body))
+
+    assert response.json()["status"] == "no_match", response.json()
+    assert executions_of(pipeline) == []

@@ -92,6 +92,15 @@ def test_regex_cron_and_condition_formats_are_checked():
     assert [p.pointer for p in condition] == ["/stages/0/stageEnabled/expression"]
 
 
+def test_a_trigger_missing_what_it_needs_warns_instead_of_failing_the_save():
+    git = CATALOG.check_trigger({"type": "git", "source": "github", "project": "p"}, "/triggers/0")
+    assert [(p.pointer, p.severity, p.code) for p in git] == [
+        ("/triggers/0/slug", Severity.WARNING, "incomplete_trigger")
+    ]
+    assert not CATALOG.trigger_is_complete({"type": "git", "source": "github", "project": "p"})
+    assert CATALOG.trigger_is_complete({"type": "cron", "cronExpression": "0 0 * * *"})
+
+
 def test_kept_spinnaker_trigger_and_notification_types_warn():
     jenkins = CATALOG.check_trigger({"type": "jenkins", "master": "m", "job": "j"}, "/triggers/0")
     assert [p.code for p in jenkins] == ["unsupported_trigger_type"]
