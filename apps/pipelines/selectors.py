@@ -53,6 +53,15 @@ def pipeline_list(
     return pipelines.only(*LIST_FIELDS)
 
 
+def pipeline_choice_list(*, application: Application) -> QuerySet[Any]:
+    """Live pipelines as pickers list them: rows of id, name and disabled, in list order."""
+    return (
+        pipeline_list(application=application)
+        .order_by("index", "name")
+        .values("id", "name", "disabled")
+    )
+
+
 def pipeline_list_rows(
     *, application: Application, deleted: bool = False, search: str = ""
 ) -> QuerySet[Any]:

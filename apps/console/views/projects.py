@@ -18,6 +18,7 @@ from apps.core.errors import NotFound, PlatformError
 from apps.executions.selectors import release_order_list
 from apps.executions.services.release_orders import release_order_create
 from apps.pipelines import selectors as pipeline_selectors
+from apps.pipelines.models import Pipeline
 from apps.teams import access as team_access
 from apps.teams import selectors as team_selectors
 from apps.teams.models import Project, Team
@@ -63,24 +64,25 @@ def project_detail(request: HttpRequest, team: Team, project: str) -> HttpRespon
     )
 
 
-def _pipelines(
-    request: HttpRequest, project: Project, application_name: str
-) -> tuple[Any, list[Any]]:
-    application = next(
-        (app for app in _applications(request, project) if app.name == application_name), None
-    )
+def _application(applications: list[Any], name: str) -> Any:
+    return next((app for app in applications if app.name == name), None)
+
+
+def _pipelines(application: Any) -> list[Any]:
+    """The picker's rows (id, name, disabled): an application may have thousands."""
     if application is None:
-        return None, []
-    return application, list(
-        pipeline_selectors.pipeline_list(application=application).order_by("index", "name")
-    )
+        return []
+    return list(pipeline_selectors.pipeline_choice_list(application=application))
 
 
-def _pipeline(
-    request: HttpRequest, project: Project, application_name: str, pipeline_id: str
-) -> Any:
-    pipelines = _pipelines(request, project, application_name)[1]
-    return next((p for p in pipelines if str(p.pk) == pipeline_id), None)
+def _pipeline(application: Any, pipeline_id: str) -> Pipeline | None:
+    """The live pipeline chosen in the picker, if it belongs to `application`."""
+    if application is None or not pipeline_id:
+        return None
+    pipeline = pipeline_selectors.pipeline_get(pipeline_id=pipeline_id)
+    if pipeline is None or pipeline.application_id != application.pk:
+        return None
+    return pipeline
 
 
 @team_page
@@ -91,9 +93,9 @@ def release_order_new(request: HttpRequest, team: Team, project: str) -> HttpRes
     data = request.POST if request.method == "POST" else request.GET
     application_name = data.get("application", "")
     pipeline_id = data.get("pipeline", "")
-    pipeline = (
-        _pipeline(request, project_obj, application_name, pipeline_id) if pipeline_id else None
-    )
+    applications = _applications(request, project_obj)
+    application = _application(applications, application_name)
+    pipeline = _pipeline(application, pipeline_id)
     config = pipeline_selectors.pipeline_config_for_run(pipeline) if pipeline else {}
     errors: dict[str, str] = {}
     message = ""
@@ -117,7 +119,6 @@ def release_order_new(request: HttpRequest, team: Team, project: str) -> HttpRes
             return redirect(
                 "console:release-order", team=team.slug, project=project_obj.slug, order_id=order.pk
             )
-    pipelines = _pipelines(request, project_obj, application_name)[1]
     posted = request.POST if request.method == "POST" else None
     return render(
         request,
@@ -126,9 +127,9 @@ def release_order_new(request: HttpRequest, team: Team, project: str) -> HttpRes
             "team": team,
             "nav": "projects",
             "project": project_obj,
-            "applications": _applications(request, project_obj),
+            "applications": applications,
             "application_name": application_name,
-            "pipelines": pipelines,
+            "pipelines": _pipelines(application),
             "pipeline": pipeline,
             "parameters": parameter_fields(config, posted, errors),
             "artifacts": artifact_fields(config, posted),
@@ -142,7 +143,9 @@ def release_order_new(request: HttpRequest, team: Team, project: str) -> HttpRes
 def release_order_pipelines(request: HttpRequest, team: Team, project: str) -> HttpResponse:
     """htmx: the pipeline picker of the chosen application."""
     project_obj = team_access.access_project_by_slug(request.user, team, project)
-    pipelines = _pipelines(request, project_obj, request.GET.get("application", ""))[1]
+    applications = _applications(request, project_obj)
+    application = _application(applications, request.GET.get("application", ""))
+    pipelines = _pipelines(application)
     return render(
         request,
         "console/_release_order_pipelines.html",
@@ -160,9 +163,9 @@ def release_order_pipelines(request: HttpRequest, team: Team, project: str) -> H
 def release_order_parameters(request: HttpRequest, team: Team, project: str) -> HttpResponse:
     """htmx: parameters and artifacts of the chosen pipeline."""
     project_obj = team_access.access_project_by_slug(request.user, team, project)
-    pipeline = _pipeline(
-        request, project_obj, request.GET.get("application", ""), request.GET.get("pipeline", "")
-    )
+    applications = _applications(request, project_obj)
+    application = _application(applications, request.GET.get("application", ""))
+    pipeline = _pipeline(application, request.GET.get("pipeline", ""))
     config = pipeline_selectors.pipeline_config_for_run(pipeline) if pipeline else {}
     return render(
         request,
