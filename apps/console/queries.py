@@ -14,9 +14,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import RowNumber
 
-from apps.applications.access import applications_for_user, can_read_application
+from apps.applications.access import applications_for_user
 from apps.applications.models import Application
-from apps.core.errors import PermissionDenied
 from apps.executions import access as execution_access
 from apps.executions import selectors as execution_selectors
 from apps.executions.models import Execution, ReleaseOrder, StageExecution
@@ -46,12 +45,20 @@ def with_triggers(pipelines: QuerySet[Pipeline]) -> QuerySet[Pipeline]:
     return pipelines.annotate(trigger_list=KeyTransform("triggers", "config"))
 
 
-def recent_runs(pipeline_ids: Sequence[str], per_pipeline: int = 5) -> dict[str, list[Any]]:
-    """The newest `per_pipeline` runs of each pipeline, newest first."""
-    if not pipeline_ids:
+def recent_runs(pipelines: Sequence[Pipeline], per_pipeline: int = 5) -> dict[str, list[Any]]:
+    """The newest `per_pipeline` runs of each pipeline, newest first.
+
+    The ranking reads the (application, pipeline, time, id) index alone, so a pipeline with
+    thousands of runs costs what one with five does; only the runs kept are read in full.
+    """
+    if not pipelines:
         return {}
-    ranked = (
-        Execution.objects.filter(pipeline_config_id__in=list(pipeline_ids))
+    newest = (
+        Execution.objects.filter(
+            application_id__in={pipeline.application_id for pipeline in pipelines},
+            pipeline_config_id__in=[str(pipeline.pk) for pipeline in pipelines],
+        )
+        .order_by()
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -60,13 +67,15 @@ def recent_runs(pipeline_ids: Sequence[str], per_pipeline: int = 5) -> dict[str,
             )
         )
         .filter(rank__lte=per_pipeline)
-        .values("id", "pipeline_config_id", "status", "build_time", "trigger_type")
+        .values("pk")
     )
     runs: dict[str, list[Any]] = defaultdict(list)
-    for row in ranked:
+    for row in (
+        Execution.objects.filter(pk__in=newest)
+        .order_by("-build_time", "-id")
+        .values("id", "pipeline_config_id", "status", "build_time", "trigger_type")
+    ):
         runs[row["pipeline_config_id"]].append(row)
-    for rows in runs.values():
-        rows.sort(key=lambda row: (row["build_time"], row["id"]), reverse=True)
     return runs
 
 
@@ -140,26 +149,23 @@ def judgments_awaiting(*, user: Any, team: Team, limit: int = 100) -> list[dict[
             type="manualJudgment",
             status="RUNNING",
         )
-        .select_related("execution", "execution__application", "execution__team")
+        .select_related("execution__application__team", "execution__team")
         .annotate(judged=KT("data__context__judgmentStatus"))
         .order_by("execution__build_time")[:limit]
     )
-    readable: dict[int, bool] = {}
+    pending = [stage for stage in stages if not stage.judged]
+    readable = set(
+        applications_for_user(user, team)
+        .filter(pk__in={stage.execution.application_id for stage in pending})
+        .values_list("pk", flat=True)
+    )
+    pending = [stage for stage in pending if stage.execution.application_id in readable]
+    may_judge = execution_access.judge_checker(user, (stage.execution for stage in pending))
     waiting = []
-    for stage in stages:
-        if stage.judged:
-            continue
-        execution = stage.execution
-        if execution.application_id not in readable:
-            readable[execution.application_id] = can_read_application(user, execution.application)
-        if not readable[execution.application_id]:
-            continue
+    for stage in pending:
         context = (stage.data or {}).get("context") or {}
-        try:
-            execution_access.require_judge(user, execution, context)
-        except PermissionDenied:
-            continue
-        waiting.append({"stage": stage, "execution": execution, "context": context})
+        if may_judge(stage.execution, context):
+            waiting.append({"stage": stage, "execution": stage.execution, "context": context})
     return waiting
 
 

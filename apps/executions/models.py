@@ -62,6 +62,12 @@ class Execution(models.Model):
         indexes = [
             models.Index(fields=["pipeline_config_id", "-build_time"], name="exec_pipeline_recent"),
             models.Index(fields=["application", "-build_time"], name="exec_application_recent"),
+            # A pipeline's runs inside its application (the run list), and the trigger types
+            # run lists offer as filters, read from the index alone.
+            models.Index(
+                fields=["application", "pipeline_config_id", "-build_time", "-id", "trigger_type"],
+                name="exec_app_pipeline_recent",
+            ),
             models.Index(fields=["pipeline_config_id", "status"], name="exec_pipeline_status"),
             models.Index(fields=["team", "status"], name="exec_team_status"),
         ]

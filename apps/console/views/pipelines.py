@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.contrib import messages
@@ -61,25 +61,28 @@ def _url_template(name: str, **kwargs: Any) -> str:
     return reverse(f"console:{name}", kwargs=kwargs)
 
 
-def _chip(run: dict[str, Any], execution_url: str, labels: dict[str, str]) -> dict[str, Any]:
-    moment = timezone.localtime(datetime.fromtimestamp(run["build_time"] / 1000, tz=UTC))
+def _chip(
+    run: dict[str, Any], execution_url: str, labels: dict[str, str], zone: tzinfo
+) -> dict[str, Any]:
+    moment = f"{datetime.fromtimestamp(run['build_time'] / 1000, tz=zone):%Y-%m-%d %H:%M}"
     label = labels.get(run["status"], run["status"])
     return {
         "url": execution_url.replace(RUN_PLACEHOLDER, run["id"]),
         "status": run["status"],
         "label": label,
-        "title": f"{label} · {moment:%Y-%m-%d %H:%M}",
-        "short": f"{moment:%m-%d %H:%M}",
+        "title": f"{label} · {moment}",
+        "short": moment[5:],
     }
 
 
 def _rows(
     team: Team, pipelines: list[Pipeline], project_slugs: dict[int, str]
 ) -> list[dict[str, Any]]:
-    runs = recent_runs([str(p.pk) for p in pipelines])
+    runs = recent_runs(pipelines)
     memo: dict[str, list[str]] = {}
     labels = {value: str(label) for value, label in ExecutionStatus.choices}
     execution_url = _url_template("execution", team=team.slug, execution_id=RUN_PLACEHOLDER)
+    zone = timezone.get_current_timezone()
     urls = {
         name: _url_template(name, team=team.slug, pipeline_id=PIPELINE_PLACEHOLDER)
         for name in ("pipeline", "pipeline-runs", "pipeline-run", "pipeline-undelete")
@@ -95,7 +98,7 @@ def _rows(
                     name.replace("-", "_"): url.replace(str(PIPELINE_PLACEHOLDER), key)
                     for name, url in urls.items()
                 },
-                "runs": [_chip(run, execution_url, labels) for run in runs.get(key, [])],
+                "runs": [_chip(run, execution_url, labels, zone) for run in runs.get(key, [])],
                 "runnable": runnable,
                 "reasons": " ".join(reasons),
                 "triggers": _enabled_triggers(pipeline),

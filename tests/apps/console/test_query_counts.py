@@ -11,7 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.applications.services import application_create
+from apps.executions import runtime
 from apps.executions.models import ReleaseOrder
+from apps.executions.services.launch import pipeline_start
 from apps.teams.services import project_create, project_member_add
 from tests.apps.console.conftest import fake_runs, json_post, make_pipeline
 from tests.conftest import World
@@ -109,3 +111,26 @@ def test_a_developer_sees_the_same_pages_in_a_bounded_number_of_queries(
     for url, count in small.items():
         with django_assert_max_num_queries(count):
             developer.get(url)
+
+
+def wait_for_judgments(world: World, count: int) -> None:
+    """`count` runs stopped at a manual judgment, each in an application of its own."""
+    start = len(world.team.applications.all())
+    for index in range(start, start + count):
+        app = application_create(team=world.team, name=f"judged-{index}", projects=["web"])
+        pipeline = make_pipeline(app, world)
+        pipeline_start(pipeline_id=pipeline.pk, user=world.users["owner"])
+    runtime.drain_all()
+
+
+@pytest.mark.parametrize("role", ["owner", "project_admin"])
+def test_the_workbench_does_not_grow_with_the_judgments_waiting(
+    browser: Callable[[str], Client], world: World, role: str, django_assert_max_num_queries: Any
+) -> None:
+    judge = browser(role)
+    wait_for_judgments(world, 2)
+    small = queries(judge, "/t/acme/workbench/")
+    wait_for_judgments(world, 8)
+    with django_assert_max_num_queries(small):
+        page = judge.get("/t/acme/workbench/").content.decode()
+    assert page.count("#stage=") == 10
