@@ -70,6 +70,23 @@ def run_chips(runs: list[dict[str, Any]]) -> SafeString:
     )
 
 
+@register.simple_tag
+def pipeline_options(pipelines: list[dict[str, Any]], chosen: Any = None) -> SafeString:
+    """The `<option>`s of a pipeline picker (rows of id, name, disabled): one tag, as an
+    application may have thousands of pipelines."""
+    chosen_id = getattr(chosen, "pk", None)
+    disabled = escape(_("disabled"))
+    return mark_safe(  # noqa: S308 - every value is escaped here
+        "".join(
+            f'<option value="{escape(str(row["id"]))}"'
+            f"{' selected' if chosen_id is not None and row['id'] == chosen_id else ''}"
+            f"{' disabled' if row['disabled'] else ''}>{escape(row['name'])}"
+            f"{f' ({disabled})' if row['disabled'] else ''}</option>"
+            for row in pipelines
+        )
+    )
+
+
 @register.filter
 def status_label(status: str) -> str:
     return str(_STATUS_LABELS.get(status, status or _("unknown")))
