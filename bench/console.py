@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -193,6 +194,7 @@ class _FullCollections:
     def __init__(self) -> None:
         self.pauses: list[float] = []
         self._start = 0.0
+        self.tracked = len(gc.get_objects())
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         if info.get("generation") != 2:
@@ -203,7 +205,9 @@ class _FullCollections:
             self.pauses.append(time.perf_counter() - self._start)
 
 
-def _measure(pages: list[Page], owner: Any, repeat: int, *, freeze: bool) -> _FullCollections:
+def _measure(
+    pages: list[Page], owner: Any, repeat: int, *, freeze: bool, seed: int
+) -> _FullCollections:
     from django.test import Client
 
     if freeze:
@@ -219,10 +223,13 @@ def _measure(pages: list[Page], owner: Any, repeat: int, *, freeze: bool) -> _Fu
     gc.collect()
     collections = _FullCollections()
     gc.callbacks.append(collections)
-    # Round-robin, so a burst of load on a shared machine hits every page alike.
+    # Every page once per round, so a burst of load on a shared machine hits them alike; in
+    # a new order each round, so a full collection does not keep landing on the same page.
+    order, rng = list(pages), random.Random(seed)
     try:
         for _ in range(repeat):
-            for page in pages:
+            rng.shuffle(order)
+            for page in order:
                 client = anonymous if page.anonymous else user_client
                 start = time.perf_counter()
                 client.get(page.url, **page.headers)
@@ -264,13 +271,15 @@ def _report(pages: list[Page], title: str, collections: _FullCollections) -> Non
         print(f"    {page.name}: {page.repeat}x {page.repeated[:160]}")
     pauses = sorted(collections.pauses)
     requests = sum(len(page.samples) for page in pages)
+    tracked = f"{collections.tracked:,} objects tracked when requests began"
     if pauses:
         print(
             f"  full garbage collections: {len(pauses)} in {requests} requests, "
-            f"p50 {percentile(pauses, 0.5) * 1000:.0f} ms, max {pauses[-1] * 1000:.0f} ms each"
+            f"p50 {percentile(pauses, 0.5) * 1000:.0f} ms, max {pauses[-1] * 1000:.0f} ms each "
+            f"({tracked})"
         )
     else:
-        print(f"  full garbage collections: none in {requests} requests")
+        print(f"  full garbage collections: none in {requests} requests ({tracked})")
 
 
 def _child(options: argparse.Namespace) -> int:
@@ -305,7 +314,9 @@ def _child(options: argparse.Namespace) -> int:
     try:
         pages = [page for page in _pages(population) if options.only in page.name]
         print(f"requesting {len(pages)} pages x {options.repeat} ...", flush=True)
-        collections = _measure(pages, population.owner, options.repeat, freeze=options.gc_freeze)
+        collections = _measure(
+            pages, population.owner, options.repeat, freeze=options.gc_freeze, seed=options.seed
+        )
     finally:
         population.stop()
     _report(
