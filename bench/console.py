@@ -79,6 +79,7 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    failure: str = ""
     queries: int = 0
     repeat: int = 0
     repeated: str = ""
@@ -98,8 +99,11 @@ def _pages(population: Any) -> list[Page]:
     small_pipeline = population.small.pipelines.order_by("index").first().pk
     busy_runs = Execution.objects.filter(pipeline_config_id=str(busy)).count()
     # The big application's pipeline with the fewest runs (its list must not scan the rest).
+    live = population.big.pipelines.filter(deleted_at__isnull=True).values_list("pk", flat=True)
     rare = (
-        Execution.objects.filter(application=population.big)
+        Execution.objects.filter(
+            application=population.big, pipeline_config_id__in=[str(pk) for pk in live]
+        )
         .values("pipeline_config_id")
         .annotate(runs=Count("id"))
         .order_by("runs", "pipeline_config_id")
@@ -180,7 +184,8 @@ def _probe(page: Page, client: Any) -> None:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.url, **page.headers)
     if response.status_code != page.status:
-        raise SystemExit(f"{page.name}: {page.url} answered {response.status_code}")
+        page.failure = f"{page.url} answered {response.status_code}, not {page.status}"
+        return
     shapes = Counter(_shape(query["sql"]) for query in captured.captured_queries)
     page.queries = len(captured)
     if shapes:
@@ -220,6 +225,7 @@ def _measure(
         client = anonymous if page.anonymous else user_client
         client.get(page.url, **page.headers)  # the first request of a session costs more
         _probe(page, client)
+    pages[:] = [page for page in pages if not page.failure]
     gc.collect()
     collections = _FullCollections()
     gc.callbacks.append(collections)
@@ -312,13 +318,17 @@ def _child(options: argparse.Namespace) -> int:
         print(f"  population took {took:.0f} s; database {size:,.0f} MiB")
         print("  " + ", ".join(f"{k} {v:,}" for k, v in sorted(population.counts.items())))
     try:
-        pages = [page for page in _pages(population) if options.only in page.name]
-        print(f"requesting {len(pages)} pages x {options.repeat} ...", flush=True)
+        wanted = [page for page in _pages(population) if options.only in page.name]
+        print(f"requesting {len(wanted)} pages x {options.repeat} ...", flush=True)
+        pages = list(wanted)
         collections = _measure(
             pages, population.owner, options.repeat, freeze=options.gc_freeze, seed=options.seed
         )
     finally:
         population.stop()
+    for page in wanted:
+        if page.failure:
+            print(f"  skipped {page.name}: {page.failure}")
     _report(
         pages,
         f"console: {settings.pipelines:,} pipelines ({population.big.pipelines.count():,} in "
