@@ -63,9 +63,10 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument(
         "--gc-freeze",
-        action="store_true",
-        help="gc.freeze() before the first request (what a server could do once started; "
-        "`serve` does not today), so full collections skip what was loaded by then",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="gc.freeze() before the first request, as the server does once it has loaded "
+        "(cdplatform/asgi.py); --no-gc-freeze shows the full collections without it",
     )
     return parser.parse_args(argv)
 
