@@ -128,6 +128,9 @@ def test_a_developer_submits_a_release_order_and_follows_it(
     page.get_by_role("link", name="New release order").click()
     page.get_by_label("Application").select_option("shop")
     page.get_by_label("Pipeline").locator("option", has_text="ship").wait_for(state="attached")
+    # htmx wires a swapped-in element only when the swap settles (20 ms later): a change made
+    # before then is never sent.
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
     page.get_by_label("Pipeline").select_option(label="ship")
     page.get_by_label("Image tag").fill("v3.0.0")
     page.get_by_label("Note").fill("Weekly release")
