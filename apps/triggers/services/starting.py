@@ -15,10 +15,10 @@ from apps.pipelines.documents import render
 from apps.pipelines.selectors import pipeline_disabled_scope
 from apps.teams import access as team_access
 from apps.teams.selectors import team_role_of
-from apps.triggers.artifacts import ArtifactResolutionError, bind_expected_artifacts
 from apps.triggers.matching import trigger_for_run
 from apps.triggers.models import DeliveryOutcome, OutcomeResult, TriggerDelivery, TriggerIndex
 from apps.users.models import User
+from engine.artifacts import ArtifactResolutionError, bind_start_artifacts
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def start_for_trigger(
         return outcome_for(delivery, row, OutcomeResult.DISABLED, disabled or "disabled")
     config = render(pipeline, application_name=pipeline.application.name)
     try:
-        resolved, run_artifacts = bind_expected_artifacts(
+        resolved, run_artifacts = bind_start_artifacts(
             config=config,
             trigger=row.config,
             received=list(artifacts),
