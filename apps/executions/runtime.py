@@ -154,11 +154,12 @@ def _run_ahead(parts: EngineParts, row: EngineMessage, message: RunTask) -> tupl
     (other runs, API writes and a cancel of this run go on meanwhile). The row is leased for
     the call. Returns (whether this worker holds the row, the outcome for the handler)."""
     try:
-        execution = parts.repository.load_detached(message.execution_id)
-        stage = execution.stage(message.stage_id)
+        # Most tasks act only through the engine: tell them apart from the cached copy.
+        stage = parts.repository.peek(message.execution_id).stage(message.stage_id)
         record = stage.task(message.task_id) if stage is not None else None
-        if record is None or not _external(parts, record.implementing_class):
+        if record is None or not _external(parts, record.implementing_class, unknown=False):
             return True, None
+        execution = parts.repository.load_detached(message.execution_id)
     except Exception:  # the handler, in its transaction, reports whatever is wrong
         return True, None
     now = CLOCK.now_ms()
@@ -167,11 +168,12 @@ def _run_ahead(parts: EngineParts, row: EngineMessage, message: RunTask) -> tupl
     return True, parts.dispatcher.run_ahead(message, execution)
 
 
-def _external(parts: EngineParts, implementing_class: str) -> bool:
+def _external(parts: EngineParts, implementing_class: str, *, unknown: bool) -> bool:
+    """Whether the task class acts outside the engine; `unknown` when it is not registered."""
     try:
         task = parts.dispatcher.registry.task(implementing_class)
     except Exception:
-        return False
+        return unknown
     return bool(getattr(task, "external_effects", True))
 
 
@@ -186,11 +188,7 @@ def _acts_outside(parts: EngineParts, message: Message) -> bool:
         return True
     if record is None:
         return False  # the handler will drop it
-    try:
-        parts.dispatcher.registry.task(record.implementing_class)
-    except Exception:
-        return True
-    return _external(parts, record.implementing_class)
+    return _external(parts, record.implementing_class, unknown=True)
 
 
 def _retry_later(row: EngineMessage) -> None:

@@ -147,6 +147,16 @@ class DjangoExecutionRepository:
         self._active[execution_id] = (version, execution)
         return execution
 
+    def peek(self, execution_id: str) -> Execution:
+        """Outside a unit of work, to look only (never change what it returns): the cached
+        copy when its version is current, else a fresh read."""
+        cached = self._cache.get(execution_id)
+        if cached is not None:
+            found = sql.fetchone("execution_version", [execution_id])
+            if found is not None and found[0] == cached[0]:
+                return cached[1]
+        return self.load_detached(execution_id)
+
     def load_detached(self, execution_id: str) -> Execution:
         """A fresh read for work outside a unit of work (never cached or handed out again)."""
         try:
